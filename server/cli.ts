@@ -1,0 +1,54 @@
+// `apiary`: the command line. One file per group of verbs under cli/verbs; this file only routes.
+import { events, replay } from './cli/verbs/events';
+import { relay, serve, status } from './cli/verbs/host';
+import { bench } from './cli/verbs/bench';
+import { EXIT_USAGE, printError } from './cli/output';
+
+type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
+
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench };
+
+const USAGE = `apiary — the Apiary agent host and its command line
+
+Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
+
+  serve [--log-level L]            run the agent host for the workspace in the foreground
+  status                           is a host running, and what does it hold
+  events [--from N] [--to N] [--limit N] [--stream S]
+                                   print events from the log
+  events verify                    recompute the log's hash chain: prove nothing was altered or removed
+  events append --stream S --type T [--data JSON] [--id ID] [--expected V]
+                                   append one event to a stream of your own
+  replay --to N | --at TIME [--sql QUERY]
+                                   fold the read models up to a position or time
+  bench [store]                    run benchmarks (from a source checkout)
+
+Exit codes: 0 success, 1 refused (conflict, invalid input, …), 2 usage error.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  const json = rest.includes('--json');
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE + '\n');
+    process.exitCode = name ? 0 : EXIT_USAGE;
+    return;
+  }
+  if (name === '--version' || name === 'version') {
+    const { VERSION } = await import('./host/version');
+    process.stdout.write(VERSION + '\n');
+    return;
+  }
+  const verb = verbs[name];
+  if (!verb) {
+    process.exitCode = printError(new (await import('./cli/output')).UsageError(`unknown verb ${name}`), json);
+    return;
+  }
+  try {
+    const code = await verb(rest);
+    if (code !== 'running') process.exitCode = code;
+  } catch (err) {
+    process.exitCode = printError(err, json);
+  }
+}
+
+void main(process.argv.slice(2));

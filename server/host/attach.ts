@@ -1,0 +1,108 @@
+// How every client other than the host reaches it: read `.apiary/host.json`, connect to the
+// socket, and when no host runs, start a background one and wait until it answers.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ApiaryError } from '../../shared/errors';
+import { HelloRequest, type HelloResult, type LogLevel } from '../../shared/protocol';
+import type { HelloParams } from '../../shared/schemas';
+import { ensureApiaryDir, readHostFile } from './hostFile';
+import { workspacePaths } from './paths';
+import { isAlive } from './processes';
+
+export interface AttachOptions {
+  client: HelloParams['client'];
+  logLevel?: LogLevel;
+  /** Start a background host when none runs (default true). */
+  start?: boolean;
+  timeoutMs?: number;
+}
+
+export interface Attached {
+  conn: MessageConnection;
+  hello: HelloResult;
+  /** True when this call started the host. */
+  started: boolean;
+}
+
+/** The script that runs the host: this bundle, or the built one when running from sources. */
+export function hostScript(): string {
+  if (__filename.endsWith('.js')) return __filename;
+  return path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+}
+
+function connectSocket(socketPath: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+async function tryAttach(workspace: string, opts: AttachOptions): Promise<Omit<Attached, 'started'> | null> {
+  const p = workspacePaths(workspace);
+  const info = readHostFile(p.hostJson);
+  if (!info || !isAlive(info.pid)) return null;
+  let socket: net.Socket;
+  try {
+    socket = await connectSocket(info.socket);
+  } catch {
+    return null;
+  }
+  const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+  conn.listen();
+  const hello = await conn.sendRequest(HelloRequest, { client: opts.client, logLevel: opts.logLevel });
+  return { conn, hello };
+}
+
+export function spawnBackgroundHost(workspace: string): number {
+  const p = workspacePaths(workspace);
+  ensureApiaryDir(p.apiary);
+  const out = fs.openSync(p.hostLog, 'a', 0o600);
+  const child = spawn(process.execPath, [hostScript(), 'serve', '--workspace', p.workspace, '--background'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: process.env,
+    windowsHide: true,
+  });
+  child.unref();
+  fs.closeSync(out);
+  return child.pid ?? 0;
+}
+
+export async function attach(workspace: string, opts: AttachOptions): Promise<Attached> {
+  const first = await tryAttach(workspace, opts);
+  if (first) return { ...first, started: false };
+  if (opts.start === false) {
+    throw new ApiaryError('unavailable', `no agent host runs for ${path.resolve(workspace)}`, 'Start one with `apiary serve` (or run any other verb, which starts one).');
+  }
+  if (!fs.existsSync(workspace) || !fs.statSync(workspace).isDirectory()) {
+    throw new ApiaryError('invalid_params', `workspace ${path.resolve(workspace)} is not a folder`);
+  }
+  const pid = spawnBackgroundHost(workspace);
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  // Another starter may win the race for the lock: whoever wins, attach to it.
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 40));
+    const got = await tryAttach(workspace, opts);
+    if (got) return { ...got, started: got.hello.host.pid === pid };
+    if (pid && !isAlive(pid) && !readHostFile(workspacePaths(workspace).hostJson)) {
+      // Our host died before it served; its log says why.
+      break;
+    }
+  }
+  throw new ApiaryError('unavailable', `the agent host for ${path.resolve(workspace)} did not start`, `See ${workspacePaths(workspace).hostLog}: ${lastLines(workspacePaths(workspace).hostLog)}`);
+}
+
+function lastLines(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,230 @@
+// The agent host: one per workspace. Owns the store, serves clients on a local socket, and
+// advertises itself in `.apiary/host.json`.
+import fs from 'node:fs';
+import net from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection, type NotificationType } from 'vscode-jsonrpc/node';
+import { ApiaryError } from '../../shared/errors';
+import { LogNotification, PROTOCOL_VERSION, StoreChangedNotification, type HostInfo, type LogLevel } from '../../shared/protocol';
+import { RpcRegistry } from '../rpc/registry';
+import { primitiveProjections, CasLocks, Cursors, Deferreds, Mailboxes, Store } from '../store';
+import type { Feature, HostContext } from './feature';
+import { ensureApiaryDir, writeJsonAtomic } from './hostFile';
+import { acquireHostLock } from './lockfile';
+import { levelAllows, Logger } from './logger';
+import { workspacePaths, type WorkspacePaths } from './paths';
+import type { Session } from './session';
+import { VERSION } from './version';
+
+export interface HostOptions {
+  workspace: string;
+  features: Feature[];
+  logLevel?: LogLevel;
+  /** Where log lines go (stderr for a foreground host, host.log for a background one). */
+  sink?: (text: string) => void;
+  /** Exit after this long with no attached client (background hosts). */
+  idleExitMs?: number;
+  now?: () => number;
+  snapshotEvery?: number;
+  snapshotAfterMs?: number;
+}
+
+const NOTIFY_COALESCE_MS = 15;
+
+export class Host {
+  readonly sessions = new Map<string, Session>();
+  private server: net.Server | null = null;
+  private disposers: Array<() => void | Promise<void>> = [];
+  private idleTimer: NodeJS.Timeout | null = null;
+  private changedTypes = new Set<string>();
+  private changedTimer: NodeJS.Timeout | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly startedAt = new Date().toISOString();
+  readonly ctx: HostContext;
+  readonly rpc: RpcRegistry;
+  onStopped: (() => void) | null = null;
+
+  private constructor(
+    readonly paths: WorkspacePaths,
+    readonly store: Store,
+    readonly log: Logger,
+    private readonly opts: HostOptions,
+    private readonly releaseLock: () => void,
+  ) {
+    const now = opts.now ?? Date.now;
+    this.rpc = new RpcRegistry((method, err) => log.error(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+    this.ctx = {
+      paths,
+      store,
+      log,
+      mailboxes: new Mailboxes(store, now),
+      casLocks: new CasLocks(store, now),
+      cursors: new Cursors(store),
+      deferreds: new Deferreds(store, now, (err) => log.error(`deferred timeout failed: ${String(err)}`)),
+      now,
+      info: () => this.info(),
+      sessions: () => [...this.sessions.values()],
+      broadcast: (type, params) => this.broadcast(type, params),
+    };
+    this.disposers.push(() => this.ctx.deferreds.dispose());
+    this.disposers.push(
+      store.events.onCommitted((events) => {
+        for (const e of events) this.changedTypes.add(e.type);
+        this.changedTimer ??= setTimeout(() => this.flushChanged(), NOTIFY_COALESCE_MS);
+      }),
+    );
+  }
+
+  /** Takes the workspace lock, opens the store, starts every feature and listens. */
+  static async start(opts: HostOptions): Promise<Host> {
+    const paths = workspacePaths(opts.workspace);
+    if (!fs.existsSync(paths.workspace) || !fs.statSync(paths.workspace).isDirectory()) {
+      throw new ApiaryError('invalid_params', `workspace ${paths.workspace} is not a folder`);
+    }
+    ensureApiaryDir(paths.apiary);
+    const log = new Logger(opts.sink ?? ((t) => process.stderr.write(t)), opts.logLevel ?? 'info');
+    const lock = acquireHostLock(paths.lock);
+    if (!lock.acquired) {
+      throw new ApiaryError('conflict', `another agent host (pid ${lock.pid}) already serves ${paths.workspace}`, 'Attach to it instead: `apiary status` shows where it listens.', {
+        pid: lock.pid,
+      });
+    }
+    let store: Store;
+    try {
+      store = await Store.open({
+        dir: paths.apiary,
+        projections: [...primitiveProjections, ...opts.features.flatMap((f) => f.projections ?? [])],
+        now: opts.now ? () => new Date(opts.now!()) : undefined,
+        snapshotEvery: opts.snapshotEvery,
+        snapshotAfterMs: opts.snapshotAfterMs,
+        onWarning: (m) => log.warn(m),
+        onProjectionError: (p, e, err) => log.error(`projection ${p} failed on event ${e.position} (${e.type}): ${err instanceof Error ? err.message : String(err)}`),
+      });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    const host = new Host(paths, store, log, opts, lock.release);
+    try {
+      for (const f of opts.features) {
+        const started = f.start(host.ctx, host.rpc);
+        if (started) host.disposers.push(() => started.dispose());
+      }
+      await host.listen();
+    } catch (err) {
+      await host.stop();
+      throw err;
+    }
+    const o = store.opened;
+    log.info(
+      `agent host ${VERSION} ready for ${paths.workspace} (pid ${process.pid}); store at position ${store.head}` +
+        ` (snapshot ${o.fromSnapshot}, replayed ${o.replayed} events in ${o.ms} ms${o.rebuilt.length ? `, rebuilt ${o.rebuilt.join(', ')}` : ''})`,
+    );
+    host.armIdleExit();
+    return host;
+  }
+
+  info(): HostInfo {
+    return {
+      pid: process.pid,
+      version: VERSION,
+      protocol: PROTOCOL_VERSION,
+      workspace: this.paths.workspace,
+      startedAt: this.startedAt,
+      socket: this.paths.socket,
+    };
+  }
+
+  /** Serves one client connection (socket, or in-process for tests). */
+  attach(conn: MessageConnection, kind = 'other'): Session {
+    const session: Session = { id: randomUUID(), name: kind, kind, since: new Date().toISOString(), logLevel: null, conn };
+    this.sessions.set(session.id, session);
+    this.disarmIdleExit();
+    const untap = this.log.tap((line) => {
+      if (session.logLevel && levelAllows(session.logLevel, line.level)) void conn.sendNotification(LogNotification, line).catch(() => {});
+    });
+    this.rpc.attach(conn, session);
+    conn.onClose(() => {
+      untap();
+      this.sessions.delete(session.id);
+      this.log.debug(`session ${session.name} (${session.kind}) detached`);
+      this.armIdleExit();
+    });
+    conn.onError(() => conn.dispose());
+    conn.listen();
+    return session;
+  }
+
+  broadcast<P>(type: NotificationType<P>, params: P): void {
+    // The generic overloads can't relate P to the wire type; the declared NotificationType keeps callers typed.
+    for (const s of this.sessions.values()) void s.conn.sendNotification(type.method, params).catch(() => {});
+  }
+
+  /** Snapshots, closes the store, stops listening and releases the workspace. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.disarmIdleExit();
+      if (this.changedTimer) clearTimeout(this.changedTimer);
+      for (const d of this.disposers.reverse()) {
+        try {
+          await d();
+        } catch (err) {
+          this.log.error(`while stopping: ${String(err)}`);
+        }
+      }
+      for (const s of this.sessions.values()) s.conn.dispose();
+      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+      try {
+        this.store.close();
+      } finally {
+        if (process.platform !== 'win32') fs.rmSync(this.paths.socket, { force: true });
+        fs.rmSync(this.paths.hostJson, { force: true });
+        this.releaseLock();
+        this.log.info('agent host stopped');
+        this.onStopped?.();
+      }
+    })();
+    return this.stopping;
+  }
+
+  private async listen(): Promise<void> {
+    // We hold the lock, so a socket file left here belongs to a dead host.
+    if (process.platform !== 'win32') fs.rmSync(this.paths.socket, { force: true });
+    const server = net.createServer((socket) => {
+      const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+      this.attach(conn, 'socket');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.paths.socket, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    if (process.platform !== 'win32') fs.chmodSync(this.paths.socket, 0o600);
+    this.server = server;
+    writeJsonAtomic(this.paths.hostJson, this.info());
+  }
+
+  private flushChanged(): void {
+    this.changedTimer = null;
+    const types = [...this.changedTypes];
+    this.changedTypes.clear();
+    this.broadcast(StoreChangedNotification, { position: this.store.head, types });
+  }
+
+  private armIdleExit(): void {
+    const ms = this.opts.idleExitMs;
+    if (!ms || this.sessions.size > 0 || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.log.info(`no client for ${Math.round(ms / 1000)} s: stopping`);
+      void this.stop();
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private disarmIdleExit(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}

@@ -1,0 +1,81 @@
+// The host's JSON-RPC wiring: `runHost` serves every client on the workspace's socket, and
+// `runRelay` is the process VS Code launches (vscode-languageserver over IPC): it answers the
+// language-server handshake itself and relays every `apiary/*` message to the one shared host.
+import { createConnection, ProposedFeatures, ResponseError, ErrorCodes } from 'vscode-languageserver/node';
+import { HOST_METHOD_PREFIX, type LogLevel } from '../shared/protocol';
+import { attach } from './host/attach';
+import type { Feature } from './host/feature';
+import { Host } from './host/host';
+import { VERSION } from './host/version';
+import { coreFeature } from './rpc/core';
+import { eventsFeature } from './rpc/events';
+
+/** Every capability the host runs, in start order. */
+export function hostFeatures(): Feature[] {
+  const features: Feature[] = [coreFeature];
+  const all = (): Feature[] => features;
+  features.push(
+    eventsFeature(
+      () => all().flatMap((f) => f.projections ?? []),
+      () => all().flatMap((f) => f.ownedStreamPrefixes ?? []),
+    ),
+  );
+  return features;
+}
+
+export interface RunHostOptions {
+  workspace: string;
+  background: boolean;
+  logLevel?: LogLevel;
+  idleExitMs?: number;
+}
+
+export async function runHost(opts: RunHostOptions): Promise<Host> {
+  const host = await Host.start({
+    workspace: opts.workspace,
+    features: hostFeatures(),
+    logLevel: opts.logLevel,
+    idleExitMs: opts.idleExitMs,
+  });
+  let exiting = false;
+  const shutdown = (code: number): void => {
+    if (exiting) return;
+    exiting = true;
+    host.stop().finally(() => process.exit(code));
+  };
+  host.onStopped = () => {
+    if (!exiting) process.exit(0);
+  };
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+  process.on('uncaughtException', (err) => {
+    host.log.error(`uncaught: ${err.stack ?? err.message}`);
+    shutdown(1);
+  });
+  return host;
+}
+
+export function runRelay(workspace: string): void {
+  const conn = createConnection(ProposedFeatures.all);
+  let hostConn: Awaited<ReturnType<typeof attach>>['conn'] | null = null;
+  conn.onInitialize(async () => {
+    const attached = await attach(workspace, { client: { name: 'VS Code relay', kind: 'vscode-window', version: VERSION } });
+    hostConn = attached.conn;
+    hostConn.onNotification((method: string, params: unknown) => {
+      void conn.sendNotification(method, params);
+    });
+    // The host went away: exit so the extension restarts us (and we restart the host).
+    hostConn.onClose(() => process.exit(1));
+    return { capabilities: {}, serverInfo: { name: 'apiary-relay', version: VERSION } };
+  });
+  conn.onRequest((method, params, token) => {
+    if (!method.startsWith(HOST_METHOD_PREFIX) || !hostConn) {
+      return new ResponseError(ErrorCodes.MethodNotFound, `unknown request ${method}`);
+    }
+    return hostConn.sendRequest(method, params, token);
+  });
+  conn.onNotification((method, params) => {
+    if (method.startsWith(HOST_METHOD_PREFIX) && hostConn) void hostConn.sendNotification(method, params);
+  });
+  conn.listen();
+}

@@ -1,0 +1,202 @@
+// The write side: assigns positions and versions, enforces expected versions and idempotency,
+// and hands each transaction to the segment log. Every check happens synchronously before the
+// first await, so concurrent appends in this process are serialized without locks.
+import { randomUUID } from 'node:crypto';
+import { ApiaryError } from '../../shared/errors';
+import type { EventEnvelope, ExpectedVersion, NewEvent } from '../../shared/events';
+import type { AppendResult } from '../../shared/protocol';
+import { checkExpectedVersion } from './expectedVersion';
+import type { Frame, SegmentLog } from './segmentLog';
+import { StreamIndex } from './streamIndex';
+
+export interface AppendOp {
+  stream: string;
+  events: NewEvent[];
+  expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendMeta {
+  actor: string;
+  correlationId?: string | null;
+  causationId?: string | null;
+}
+
+export type CommitListener = (events: EventEnvelope[]) => void;
+
+export interface ReadOptions {
+  from?: number;
+  to?: number;
+  limit?: number;
+  stream?: string;
+}
+
+export class EventStore {
+  private readonly pending = new Map<number, EventEnvelope[]>();
+  private readonly listeners: CommitListener[] = [];
+  private readonly waiters: Array<{ position: number; resolve: () => void }> = [];
+  private nextPosition: number;
+
+  constructor(
+    readonly log: SegmentLog,
+    readonly index: StreamIndex,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.nextPosition = log.head + 1;
+    log.onCommit((frames) => this.committed(frames));
+  }
+
+  /** Last durable position. */
+  get head(): number {
+    return this.log.head;
+  }
+
+  version(stream: string): number {
+    return this.index.version(stream);
+  }
+
+  /** Listeners run synchronously, in commit order, after events are durable and before appenders hear back. */
+  onCommitted(listener: CommitListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion, meta: AppendMeta): Promise<AppendResult> {
+    return this.appendMany([{ stream, events, expectedVersion }], meta).then((r) => r[0]!);
+  }
+
+  /** Appends to one or more streams as one transaction: all of it is durable, or none. */
+  appendMany(ops: AppendOp[], meta: AppendMeta): Promise<AppendResult[]> {
+    try {
+      return this.appendSync(ops, meta);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private appendSync(ops: AppendOp[], meta: AppendMeta): Promise<AppendResult[]> {
+    if (ops.length === 0 || ops.some((o) => o.events.length === 0)) {
+      throw new ApiaryError('invalid_params', 'an append needs at least one event', 'Pass events: [{ type, data }].');
+    }
+    // Idempotency: a retried transaction (every id already known) is answered, not written.
+    const given = ops.flatMap((o) => o.events.map((e) => e.id)).filter((id): id is string => id !== undefined);
+    if (new Set(given).size !== given.length) {
+      throw new ApiaryError('invalid_params', 'the same event id appears twice in one append', 'Give every event its own id.');
+    }
+    const known = given.filter((id) => this.index.positionOf(id) !== undefined);
+    if (known.length > 0) {
+      const total = ops.reduce((n, o) => n + o.events.length, 0);
+      if (known.length !== total) {
+        throw new ApiaryError(
+          'conflict',
+          `event ids ${known.slice(0, 3).join(', ')} were already appended with other events`,
+          'Retry the original append unchanged, or use new ids.',
+          { knownIds: known },
+        );
+      }
+      return this.duplicateResult(ops);
+    }
+    // Expected versions, in order (one transaction may touch a stream twice).
+    const versions = new Map<string, number>();
+    for (const op of ops) {
+      const actual = versions.get(op.stream) ?? this.index.version(op.stream);
+      checkExpectedVersion(op.stream, op.expectedVersion ?? 'any', actual);
+      versions.set(op.stream, actual + op.events.length);
+    }
+    const ts = this.now().toISOString();
+    const firstPosition = this.nextPosition;
+    let position = firstPosition;
+    const envelopes: EventEnvelope[] = [];
+    const results: AppendResult[] = [];
+    for (const op of ops) {
+      let version = this.index.version(op.stream);
+      const positions: number[] = [];
+      for (const e of op.events) {
+        version += 1;
+        const env: EventEnvelope = {
+          id: e.id ?? randomUUID(),
+          stream: op.stream,
+          version,
+          position,
+          type: e.type,
+          ts,
+          actor: meta.actor,
+          causationId: e.causationId ?? meta.causationId ?? null,
+          correlationId: e.correlationId ?? meta.correlationId ?? null,
+          data: e.data === undefined ? null : e.data,
+        };
+        envelopes.push(env);
+        positions.push(position);
+        this.index.record(env.id, env.stream, version, position);
+        position += 1;
+      }
+      results.push({ stream: op.stream, version, positions, duplicate: false });
+    }
+    const payload = Buffer.from(JSON.stringify(envelopes));
+    this.nextPosition = position;
+    this.pending.set(firstPosition, envelopes);
+    return this.log.append(firstPosition, envelopes.length, payload).then(() => results);
+  }
+
+  private async duplicateResult(ops: AppendOp[]): Promise<AppendResult[]> {
+    const results = ops.map((op) => ({
+      stream: op.stream,
+      version: this.index.version(op.stream),
+      positions: op.events.map((e) => this.index.positionOf(e.id!)!),
+      duplicate: true,
+    }));
+    // The original may still be on its way to disk: acknowledge only once it is durable.
+    const last = Math.max(...results.flatMap((r) => r.positions));
+    await this.durable(last);
+    return results;
+  }
+
+  /** Resolves once everything up to `position` is durable. */
+  durable(position: number): Promise<void> {
+    if (position <= this.log.head) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  private committed(frames: Frame[]): void {
+    const events: EventEnvelope[] = [];
+    for (const f of frames) {
+      const envs = this.pending.get(f.firstPosition);
+      this.pending.delete(f.firstPosition);
+      if (envs) for (const e of envs) events.push(e);
+    }
+    for (const l of this.listeners) l(events);
+    if (this.waiters.length) {
+      const head = this.log.head;
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        const w = this.waiters[i]!;
+        if (w.position <= head) {
+          this.waiters.splice(i, 1);
+          w.resolve();
+        }
+      }
+    }
+  }
+
+  /** Reads committed events in position order. */
+  read(opts: ReadOptions = {}): EventEnvelope[] {
+    const from = opts.from ?? 1;
+    const to = opts.to ?? Number.MAX_SAFE_INTEGER;
+    const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
+    const out: EventEnvelope[] = [];
+    this.log.read(from, (frame) => {
+      for (const e of decodePayload(frame.payload)) {
+        if (e.position < from) continue;
+        if (e.position > to || out.length >= limit) return false;
+        if (opts.stream === undefined || e.stream === opts.stream) out.push(e);
+      }
+      return out.length < limit;
+    });
+    return out;
+  }
+}
+
+export function decodePayload(payload: Buffer): EventEnvelope[] {
+  return JSON.parse(payload.toString('utf8')) as EventEnvelope[];
+}

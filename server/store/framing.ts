@@ -1,0 +1,107 @@
+// On-disk framing of the event log (pure: bytes in, bytes out).
+//
+// A segment file starts with a fixed header, then frames back to back. One frame holds one
+// append transaction (one or more events), so a transaction is atomic on disk: its CRC covers
+// the whole of it. Each frame also carries a SHA-256 chained to the previous frame's hash, which
+// makes the log tamper-evident (`apiary events verify`).
+//
+//   segment header (64 B): magic "APSEG001" · firstPosition u64 · prevHash[32] · crc32 u32 · pad
+//   frame: magic u32 · payloadLength u32 · crc32 u32 · firstPosition u64 · count u32 · hash[32] · payload
+//   crc32 covers firstPosition..payload; hash = sha256(prevHash · firstPosition · count · payload)
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+export const SEGMENT_MAGIC = Buffer.from('APSEG001', 'ascii');
+export const SEGMENT_HEADER_SIZE = 64;
+export const FRAME_MAGIC = 0x41504652; // "APFR"
+export const FRAME_HEADER_SIZE = 56;
+export const HASH_SIZE = 32;
+export const GENESIS_HASH: Buffer = Buffer.alloc(HASH_SIZE);
+/** A single transaction larger than this is refused before it reaches the disk. */
+export const MAX_PAYLOAD = 64 * 1024 * 1024;
+
+export interface SegmentHeader {
+  firstPosition: number;
+  prevHash: Buffer;
+}
+
+export function encodeSegmentHeader(h: SegmentHeader): Buffer {
+  const buf = Buffer.alloc(SEGMENT_HEADER_SIZE);
+  SEGMENT_MAGIC.copy(buf, 0);
+  buf.writeBigUInt64LE(BigInt(h.firstPosition), 8);
+  h.prevHash.copy(buf, 16);
+  buf.writeUInt32LE(crc32(buf.subarray(0, 48)), 48);
+  return buf;
+}
+
+export function decodeSegmentHeader(buf: Buffer): SegmentHeader | { error: string } {
+  if (buf.length < SEGMENT_HEADER_SIZE) return { error: 'segment header is truncated' };
+  if (!buf.subarray(0, 8).equals(SEGMENT_MAGIC)) return { error: 'not an Apiary log segment (bad magic)' };
+  if (buf.readUInt32LE(48) !== crc32(buf.subarray(0, 48))) return { error: 'segment header checksum mismatch' };
+  return {
+    firstPosition: Number(buf.readBigUInt64LE(8)),
+    prevHash: Buffer.from(buf.subarray(16, 48)),
+  };
+}
+
+export function chainHash(prevHash: Buffer, firstPosition: number, count: number, payload: Buffer): Buffer {
+  const meta = Buffer.alloc(12);
+  meta.writeBigUInt64LE(BigInt(firstPosition), 0);
+  meta.writeUInt32LE(count, 8);
+  return createHash('sha256').update(prevHash).update(meta).update(payload).digest();
+}
+
+/** Encodes one transaction frame; returns it with the hash the next frame chains to. */
+export function encodeFrame(prevHash: Buffer, firstPosition: number, count: number, payload: Buffer): { frame: Buffer; hash: Buffer } {
+  const hash = chainHash(prevHash, firstPosition, count, payload);
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + payload.length);
+  frame.writeUInt32LE(FRAME_MAGIC, 0);
+  frame.writeUInt32LE(payload.length, 4);
+  frame.writeBigUInt64LE(BigInt(firstPosition), 12);
+  frame.writeUInt32LE(count, 20);
+  hash.copy(frame, 24);
+  payload.copy(frame, FRAME_HEADER_SIZE);
+  frame.writeUInt32LE(crc32(frame.subarray(12)), 8);
+  return { frame, hash };
+}
+
+export type DecodedFrame =
+  | { kind: 'frame'; firstPosition: number; count: number; hash: Buffer; payload: Buffer; size: number }
+  /** Not enough bytes for a whole frame: the end of what was written. */
+  | { kind: 'short' }
+  | { kind: 'bad'; reason: string };
+
+/** Decodes the frame at `offset`. Never throws on bad bytes: says what is wrong instead. */
+export function decodeFrame(buf: Buffer, offset: number): DecodedFrame {
+  const avail = buf.length - offset;
+  if (avail < FRAME_HEADER_SIZE) return { kind: 'short' };
+  if (buf.readUInt32LE(offset) !== FRAME_MAGIC) return { kind: 'bad', reason: 'bad frame magic' };
+  const length = buf.readUInt32LE(offset + 4);
+  if (length > MAX_PAYLOAD) return { kind: 'bad', reason: `implausible frame length ${length}` };
+  if (avail < FRAME_HEADER_SIZE + length) return { kind: 'short' };
+  const body = buf.subarray(offset + 12, offset + FRAME_HEADER_SIZE + length);
+  if (buf.readUInt32LE(offset + 8) !== crc32(body)) return { kind: 'bad', reason: 'frame checksum mismatch' };
+  return {
+    kind: 'frame',
+    firstPosition: Number(buf.readBigUInt64LE(offset + 12)),
+    count: buf.readUInt32LE(offset + 20),
+    hash: buf.subarray(offset + 24, offset + 56),
+    payload: buf.subarray(offset + FRAME_HEADER_SIZE, offset + FRAME_HEADER_SIZE + length),
+    size: FRAME_HEADER_SIZE + length,
+  };
+}
+
+/**
+ * After a frame at `from` failed to decode, is there any intact frame later in the buffer?
+ * If so, the damage is in the middle of acknowledged data (corruption), not a torn tail.
+ */
+export function findLaterFrame(buf: Buffer, from: number): number {
+  const magic = Buffer.alloc(4);
+  magic.writeUInt32LE(FRAME_MAGIC, 0);
+  let at = buf.indexOf(magic, from + 1);
+  while (at !== -1) {
+    if (decodeFrame(buf, at).kind === 'frame') return at;
+    at = buf.indexOf(magic, at + 1);
+  }
+  return -1;
+}

@@ -1,0 +1,104 @@
+// Compare-and-set lock on the log: acquiring appends with the lock stream's expected version, so
+// of two racing acquirers exactly one succeeds. Expiry is a time in the event (not a timer), so
+// replay gives the same answer; an expired lock is simply free.
+import type { Database } from 'sql.js';
+import { ApiaryError } from '../../../shared/errors';
+import type { EventEnvelope } from '../../../shared/events';
+import type { Projection } from '../projection';
+import type { Store } from '../store';
+import { one } from './sql';
+
+interface AcquiredData {
+  name: string;
+  holder: string;
+  expiresAt: number;
+}
+interface ReleasedData {
+  name: string;
+  holder: string;
+}
+
+export const casLockProjection: Projection = {
+  name: 'caslock',
+  version: 1,
+  schema: ['CREATE TABLE caslocks (name TEXT PRIMARY KEY, holder TEXT, expires_at INTEGER, version INTEGER NOT NULL)'],
+  types: ['caslock.acquired', 'caslock.released'],
+  apply(db: Database, e: EventEnvelope): void {
+    if (e.type === 'caslock.acquired') {
+      const d = e.data as AcquiredData;
+      db.run('INSERT OR REPLACE INTO caslocks VALUES (?, ?, ?, ?)', [d.name, d.holder, d.expiresAt, e.version]);
+    } else {
+      const d = e.data as ReleasedData;
+      db.run('INSERT OR REPLACE INTO caslocks VALUES (?, NULL, NULL, ?)', [d.name, e.version]);
+    }
+  },
+};
+
+export type AcquireResult =
+  | { acquired: true; expiresAt: number; version: number }
+  | { acquired: false; holder: string; expiresAt: number };
+
+interface Row {
+  holder: string | null;
+  expires_at: number | null;
+  version: number;
+}
+
+export class CasLocks {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private streamOf(name: string): string {
+    return `$caslock-${name}`;
+  }
+
+  state(name: string): { holder: string; expiresAt: number } | null {
+    const row = one<Row>(this.store.db, 'SELECT holder, expires_at, version FROM caslocks WHERE name = ?', [name]);
+    if (!row || row.holder === null || row.expires_at === null || row.expires_at <= this.now()) return null;
+    return { holder: row.holder, expiresAt: row.expires_at };
+  }
+
+  /** Acquires, or renews when `holder` already holds it. */
+  async acquire(name: string, holder: string, ttlMs: number): Promise<AcquireResult> {
+    if (!(ttlMs > 0)) throw new ApiaryError('invalid_params', 'ttlMs must be positive', 'Give the lock a lifetime in milliseconds.');
+    const current = this.state(name);
+    if (current && current.holder !== holder) return { acquired: false, ...current };
+    // The stream version read here is the compare of compare-and-set. The log's version is the
+    // truth even while an earlier append is still on its way to disk.
+    const expected = this.store.events.version(this.streamOf(name));
+    const expiresAt = this.now() + ttlMs;
+    try {
+      const r = await this.store.events.append(
+        this.streamOf(name),
+        [{ type: 'caslock.acquired', data: { name, holder, expiresAt } satisfies AcquiredData }],
+        expected === 0 ? 'no-stream' : expected,
+        { actor: holder },
+      );
+      return { acquired: true, expiresAt, version: r.version };
+    } catch (err) {
+      if (err instanceof ApiaryError && err.code === 'wrong_expected_version') {
+        const winner = this.state(name);
+        if (winner) return { acquired: false, ...winner };
+        // Someone else changed it and it is already free again: let the caller retry.
+        return { acquired: false, holder: '(contended)', expiresAt: this.now() };
+      }
+      throw err;
+    }
+  }
+
+  async release(name: string, holder: string): Promise<void> {
+    const current = this.state(name);
+    if (!current) return;
+    if (current.holder !== holder) {
+      throw new ApiaryError('conflict', `lock ${name} is held by ${current.holder}, not ${holder}`, 'Only the holder can release it; wait for it to expire.', {
+        holder: current.holder,
+        expiresAt: new Date(current.expiresAt).toISOString(),
+      });
+    }
+    await this.store.events.append(this.streamOf(name), [{ type: 'caslock.released', data: { name, holder } satisfies ReleasedData }], this.store.events.version(this.streamOf(name)), {
+      actor: holder,
+    });
+  }
+}

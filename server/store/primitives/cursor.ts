@@ -1,0 +1,88 @@
+// Checkpointed readers of the log. A consumer handles events after its checkpoint and commits a
+// new one; after a crash it resumes from the last commit (handlers must be idempotent, because
+// the events after that commit are handed over again).
+import type { Database } from 'sql.js';
+import { ApiaryError } from '../../../shared/errors';
+import type { EventEnvelope } from '../../../shared/events';
+import type { Projection } from '../projection';
+import type { Store } from '../store';
+import { one } from './sql';
+
+export const cursorProjection: Projection = {
+  name: 'cursor',
+  version: 1,
+  schema: ['CREATE TABLE cursors (name TEXT PRIMARY KEY, position INTEGER NOT NULL)'],
+  types: ['cursor.committed'],
+  apply(db: Database, e: EventEnvelope): void {
+    const d = e.data as { name: string; position: number };
+    db.run('INSERT OR REPLACE INTO cursors VALUES (?, ?)', [d.name, d.position]);
+  },
+};
+
+/** A cursor's own commits live in `$cursor-*` streams; consumers skip those streams. */
+export const isSystemStream = (stream: string): boolean => stream.startsWith('$');
+
+export class Cursors {
+  constructor(private readonly store: Store) {}
+
+  position(name: string): number {
+    return one<{ position: number }>(this.store.db, 'SELECT position FROM cursors WHERE name = ?', [name])?.position ?? 0;
+  }
+
+  /** Next events after the checkpoint (system streams left out). */
+  next(name: string, max = 500): EventEnvelope[] {
+    const from = this.position(name) + 1;
+    return this.store.events.read({ from, limit: max * 4 }).filter((e) => !isSystemStream(e.stream)).slice(0, max);
+  }
+
+  async commit(name: string, position: number, actor = 'host'): Promise<void> {
+    const current = this.position(name);
+    if (position === current) return;
+    if (position < current) {
+      throw new ApiaryError('conflict', `cursor ${name} is at ${current}; it does not move back to ${position}`, 'Commit positions in increasing order.');
+    }
+    if (position > this.store.head) {
+      throw new ApiaryError('invalid_params', `position ${position} is past the log's head ${this.store.head}`);
+    }
+    await this.store.events.append(`$cursor-${name}`, [{ type: 'cursor.committed', data: { name, position } }], 'any', { actor });
+  }
+}
+
+/**
+ * Runs `handle` over every event after the cursor's checkpoint, then over new ones as they
+ * commit, committing the checkpoint after each handled batch. Returns a stop function.
+ */
+export function subscribe(store: Store, cursors: Cursors, name: string, handle: (events: EventEnvelope[]) => Promise<void> | void): () => void {
+  let stopped = false;
+  let running = false;
+  let again = false;
+  const pump = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        for (;;) {
+          if (stopped) return;
+          const batch = cursors.next(name);
+          if (batch.length === 0) break;
+          await handle(batch);
+          await cursors.commit(name, batch[batch.length - 1]!.position);
+        }
+      } while (again && !stopped);
+    } finally {
+      running = false;
+    }
+  };
+  const off = store.events.onCommitted((events) => {
+    if (events.some((e) => !isSystemStream(e.stream))) void pump();
+  });
+  void pump();
+  return () => {
+    stopped = true;
+    off();
+  };
+}

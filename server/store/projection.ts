@@ -1,0 +1,25 @@
+import type { Database } from 'sql.js';
+import type { EventEnvelope } from '../../shared/events';
+
+/**
+ * A read model fed by the log. `apply` must be deterministic and depend only on the database and
+ * the event (never the clock), so a rebuild from zero equals the live model.
+ */
+export interface Projection {
+  name: string;
+  /** Bump to rebuild this projection from the log on the next start. */
+  version: number;
+  /** DDL run on a fresh database; CREATE TABLE/INDEX names are what a rebuild drops. */
+  schema: string[];
+  /** Event types handled; an entry ending in `.*` is a prefix, `*` is every event. */
+  types: string[];
+  apply(db: Database, event: EventEnvelope): void;
+}
+
+export function handles(p: Projection, type: string): boolean {
+  for (const t of p.types) {
+    if (t === '*' || t === type) return true;
+    if (t.endsWith('.*') && type.startsWith(t.slice(0, -1))) return true;
+  }
+  return false;
+}

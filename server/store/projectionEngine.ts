@@ -1,0 +1,130 @@
+// Feeds committed events to the sql.js read models, each with its own checkpoint kept in the same
+// database. Effects and checkpoint change in one transaction, so a projection sees each event
+// exactly once even across crashes (it resumes from the snapshot's checkpoint).
+import type { Database } from 'sql.js';
+import type { EventEnvelope } from '../../shared/events';
+import { handles, type Projection } from './projection';
+
+interface Registered {
+  p: Projection;
+  position: number;
+  faulted: string | null;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  position: number;
+  faulted?: string;
+}
+
+const CREATE_RE = /create\s+(?:unique\s+)?(table|index|view|virtual\s+table)\s+(?:if\s+not\s+exists\s+)?["`[]?([A-Za-z0-9_]+)/i;
+
+export class ProjectionEngine {
+  private readonly registered = new Map<string, Registered>();
+  private readonly byType = new Map<string, Registered[]>();
+
+  constructor(
+    readonly db: Database,
+    private readonly onError: (projection: string, event: EventEnvelope, err: unknown) => void = () => {},
+  ) {
+    db.exec('CREATE TABLE IF NOT EXISTS _projections (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)');
+  }
+
+  /**
+   * Adds a projection. Returns true when it must be (re)built from the start of the log: it is
+   * new to this database or its version changed.
+   */
+  register(p: Projection): boolean {
+    if (this.registered.has(p.name)) throw new Error(`projection ${p.name} registered twice`);
+    const row = this.db.exec('SELECT version, position FROM _projections WHERE name = ?', [p.name])[0]?.values[0];
+    let rebuild = true;
+    let position = 0;
+    if (row && Number(row[0]) === p.version) {
+      rebuild = false;
+      position = Number(row[1]);
+    } else {
+      this.dropObjects(p);
+      for (const ddl of p.schema) this.db.exec(ddl);
+      this.db.run('INSERT OR REPLACE INTO _projections (name, version, position) VALUES (?, ?, 0)', [p.name, p.version]);
+    }
+    this.registered.set(p.name, { p, position, faulted: null });
+    this.byType.clear();
+    return rebuild;
+  }
+
+  /** Lowest checkpoint: replay from here after opening. */
+  lowestPosition(): number {
+    let min = Number.MAX_SAFE_INTEGER;
+    for (const r of this.registered.values()) min = Math.min(min, r.position);
+    return min === Number.MAX_SAFE_INTEGER ? 0 : min;
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.registered.values()].map((r) => ({
+      name: r.p.name,
+      version: r.p.version,
+      position: r.position,
+      ...(r.faulted ? { faulted: r.faulted } : {}),
+    }));
+  }
+
+  /** Applies a batch of committed events in one transaction. */
+  apply(events: EventEnvelope[]): void {
+    if (events.length === 0) return;
+    const last = events[events.length - 1]!.position;
+    this.db.exec('BEGIN');
+    try {
+      for (const e of events) {
+        for (const r of this.handlersFor(e.type)) {
+          if (r.faulted || e.position <= r.position) continue;
+          try {
+            r.p.apply(this.db, e);
+          } catch (err) {
+            // One broken read model must not stop the others or the log; it is reported and
+            // rebuilt when its version changes.
+            r.faulted = `${err instanceof Error ? err.message : String(err)} (at position ${e.position})`;
+            this.onError(r.p.name, e, err);
+          }
+        }
+      }
+      for (const r of this.registered.values()) {
+        if (!r.faulted && r.position < last) {
+          r.position = last;
+        }
+      }
+      this.saveCheckpoints();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private saveCheckpoints(): void {
+    const stmt = this.db.prepare('UPDATE _projections SET position = ? WHERE name = ?');
+    try {
+      for (const r of this.registered.values()) stmt.run([r.position, r.p.name]);
+    } finally {
+      stmt.free();
+    }
+  }
+
+  private handlersFor(type: string): Registered[] {
+    let list = this.byType.get(type);
+    if (!list) {
+      list = [...this.registered.values()].filter((r) => handles(r.p, type));
+      this.byType.set(type, list);
+    }
+    return list;
+  }
+
+  private dropObjects(p: Projection): void {
+    for (const ddl of p.schema) {
+      const m = CREATE_RE.exec(ddl);
+      if (!m) continue;
+      const kind = m[1]!.toLowerCase().includes('table') ? 'TABLE' : m[1]!.toUpperCase();
+      this.db.exec(`DROP ${kind} IF EXISTS "${m[2]}"`);
+    }
+  }
+}

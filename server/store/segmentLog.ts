@@ -1,0 +1,414 @@
+// The append-only log on disk: segment files of frames, group commit, crash recovery.
+//
+// Durability: segments are opened with O_DSYNC, so one write call returns only when its bytes are
+// on stable storage. Appends queue until the next turn of the event loop and are written together
+// (group commit): one awaited writer pays one sync per append, many concurrent writers share one.
+// The write is synchronous on purpose: it avoids thread-pool round trips that would cost a single
+// writer more than the sync itself, and appends arriving meanwhile simply join the next batch.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiaryError } from '../../shared/errors';
+import {
+  FRAME_HEADER_SIZE,
+  GENESIS_HASH,
+  MAX_PAYLOAD,
+  SEGMENT_HEADER_SIZE,
+  chainHash,
+  decodeFrame,
+  decodeSegmentHeader,
+  encodeFrame,
+  encodeSegmentHeader,
+  findLaterFrame,
+} from './framing';
+
+export interface Frame {
+  firstPosition: number;
+  count: number;
+  payload: Buffer;
+}
+
+export interface LogPoint {
+  /** Last event position covered (0 for the empty log). */
+  position: number;
+  segment: string;
+  /** Byte offset just after that frame in `segment`. */
+  offset: number;
+  hash: string;
+}
+
+export interface SegmentLogOptions {
+  dir: string;
+  maxSegmentBytes?: number;
+  /** Start scanning here (from a snapshot) instead of at the beginning of the log. */
+  resumeFrom?: LogPoint;
+  /** Called for every intact frame after the resume point while opening (replay). */
+  onFrame?: (frame: Frame) => void;
+  /** Told about a torn tail that was cut off. */
+  onWarning?: (message: string) => void;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  records: number;
+  events: number;
+  segments: number;
+  headHash: string;
+  problem?: { position: number; segment: string; offset: number; reason: string };
+}
+
+interface Pending extends Frame {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+interface SegmentInfo {
+  name: string;
+  firstPosition: number;
+}
+
+const SEGMENT_RE = /^(\d{20})\.seg$/;
+const DEFAULT_MAX_SEGMENT = 64 * 1024 * 1024;
+
+function segmentName(firstPosition: number): string {
+  return `${String(firstPosition).padStart(20, '0')}.seg`;
+}
+
+function corrupt(segment: string, offset: number, position: number, reason: string): ApiaryError {
+  return new ApiaryError(
+    'corrupt_log',
+    `event log is corrupt at position ${position} (segment ${segment}, byte ${offset}): ${reason}`,
+    'Run `apiary events verify` for details. Acknowledged data follows this point, so nothing was truncated: restore the segment from a backup or move it aside.',
+    { segment, offset, position, reason },
+  );
+}
+
+export class SegmentLog {
+  readonly dir: string;
+  private readonly maxSegmentBytes: number;
+  private segments: SegmentInfo[] = [];
+  private fd = -1;
+  private writeOffset = 0;
+  private committedPosition = 0;
+  private committedHash: Buffer = GENESIS_HASH;
+  private nextPosition = 1;
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private failed: Error | null = null;
+  private closed = false;
+  private commitListener: ((frames: Frame[]) => void) | null = null;
+
+  private constructor(dir: string, maxSegmentBytes: number) {
+    this.dir = dir;
+    this.maxSegmentBytes = maxSegmentBytes;
+  }
+
+  /** Opens (creating if needed) and recovers the log: a torn tail is cut, corruption throws. */
+  static open(opts: SegmentLogOptions): SegmentLog {
+    const log = new SegmentLog(opts.dir, opts.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT);
+    fs.mkdirSync(opts.dir, { recursive: true });
+    log.recover(opts);
+    return log;
+  }
+
+  get head(): number {
+    return this.committedPosition;
+  }
+
+  get headHash(): string {
+    return this.committedHash.toString('hex');
+  }
+
+  /** Where the log ends now: what a snapshot records so a later open can resume there. */
+  point(): LogPoint {
+    const seg = this.segments[this.segments.length - 1]!;
+    return { position: this.committedPosition, segment: seg.name, offset: this.writeOffset, hash: this.headHash };
+  }
+
+  stats(): { segments: number; bytes: number } {
+    let bytes = 0;
+    for (const s of this.segments) {
+      try {
+        bytes += fs.statSync(path.join(this.dir, s.name)).size;
+      } catch {
+        // A segment removed underneath us is reported by verify, not here.
+      }
+    }
+    return { segments: this.segments.length, bytes };
+  }
+
+  /** Called synchronously after each durable batch, before the appenders' promises resolve. */
+  onCommit(listener: (frames: Frame[]) => void): void {
+    this.commitListener = listener;
+  }
+
+  /**
+   * Queues one transaction. Positions must follow on from the previous append; the promise
+   * resolves once the frame is on stable storage.
+   */
+  append(firstPosition: number, count: number, payload: Buffer): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new ApiaryError('unavailable', 'the event log is closed'));
+    if (firstPosition !== this.nextPosition) {
+      return Promise.reject(new Error(`log append out of order: expected position ${this.nextPosition}, got ${firstPosition}`));
+    }
+    if (payload.length > MAX_PAYLOAD) {
+      return Promise.reject(new ApiaryError('invalid_params', `transaction of ${payload.length} bytes exceeds the ${MAX_PAYLOAD}-byte limit`));
+    }
+    this.nextPosition += count;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ firstPosition, count, payload, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Writes everything queued now in one durable write (per segment touched). */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    try {
+      let hash = this.committedHash;
+      let buffers: Buffer[] = [];
+      let bytes = 0;
+      for (const p of batch) {
+        const { frame, hash: next } = encodeFrame(hash, p.firstPosition, p.count, p.payload);
+        if (this.writeOffset + bytes + frame.length > this.maxSegmentBytes && this.writeOffset + bytes > SEGMENT_HEADER_SIZE) {
+          this.writeAll(buffers, bytes);
+          buffers = [];
+          bytes = 0;
+          this.rollSegment(p.firstPosition, hash);
+        }
+        buffers.push(frame);
+        bytes += frame.length;
+        hash = next;
+      }
+      this.writeAll(buffers, bytes);
+      const last = batch[batch.length - 1]!;
+      this.committedPosition = last.firstPosition + last.count - 1;
+      this.committedHash = hash;
+    } catch (err) {
+      // A failed durable write leaves the file in an unknown state: stop accepting writes
+      // (fail-stop) rather than acknowledge anything on top of it. Restart recovers.
+      this.failed = err instanceof Error ? err : new Error(String(err));
+      for (const p of batch) p.reject(this.failed);
+      for (const p of this.queue) p.reject(this.failed);
+      this.queue = [];
+      return;
+    }
+    if (this.commitListener) this.commitListener(batch);
+    for (const p of batch) p.resolve();
+  }
+
+  /** Reads committed frames in order, starting with the one that holds `fromPosition`. */
+  read(fromPosition: number, onFrame: (frame: Frame) => boolean | void): void {
+    const head = this.committedPosition;
+    if (fromPosition > head) return;
+    let start = 0;
+    for (let i = 0; i < this.segments.length; i++) {
+      if (this.segments[i]!.firstPosition <= fromPosition) start = i;
+    }
+    for (let i = start; i < this.segments.length; i++) {
+      const buf = fs.readFileSync(path.join(this.dir, this.segments[i]!.name));
+      let offset = SEGMENT_HEADER_SIZE;
+      for (;;) {
+        const f = decodeFrame(buf, offset);
+        if (f.kind !== 'frame') break;
+        offset += f.size;
+        if (f.firstPosition > head) return;
+        if (f.firstPosition + f.count - 1 < fromPosition) continue;
+        if (onFrame({ firstPosition: f.firstPosition, count: f.count, payload: f.payload }) === false) return;
+      }
+    }
+  }
+
+  /** Recomputes the whole hash chain from the first segment: proves nothing was altered or removed. */
+  verify(anchors: Array<{ position: number; hash: string }> = []): VerifyResult {
+    const anchorAt = new Map(anchors.map((a) => [a.position, a.hash]));
+    let hash: Buffer = GENESIS_HASH;
+    let expected = 1;
+    let records = 0;
+    const fail = (segment: string, offset: number, reason: string): VerifyResult => ({
+      ok: false,
+      records,
+      events: expected - 1,
+      segments: this.segments.length,
+      headHash: hash.toString('hex'),
+      problem: { position: expected, segment, offset, reason },
+    });
+    for (const seg of this.segments) {
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(path.join(this.dir, seg.name));
+      } catch {
+        return fail(seg.name, 0, 'segment file is missing');
+      }
+      const header = decodeSegmentHeader(buf);
+      if ('error' in header) return fail(seg.name, 0, header.error);
+      if (header.firstPosition !== expected) return fail(seg.name, 0, `segment starts at position ${header.firstPosition}, expected ${expected} (events removed?)`);
+      if (!header.prevHash.equals(hash)) return fail(seg.name, 0, 'segment does not chain to the previous one (altered or removed data)');
+      let offset = SEGMENT_HEADER_SIZE;
+      while (offset < buf.length) {
+        const f = decodeFrame(buf, offset);
+        if (f.kind === 'short') {
+          if (expected - 1 >= this.committedPosition) break; // bytes past the committed head are an in-flight write
+          return fail(seg.name, offset, 'record is truncated');
+        }
+        if (f.kind === 'bad') return fail(seg.name, offset, f.reason);
+        if (f.firstPosition !== expected) return fail(seg.name, offset, `record starts at position ${f.firstPosition}, expected ${expected}`);
+        const h = chainHash(hash, f.firstPosition, f.count, f.payload);
+        if (!h.equals(f.hash)) return fail(seg.name, offset, 'hash chain broken: the record was altered');
+        hash = h;
+        expected += f.count;
+        records++;
+        offset += f.size;
+        const anchor = anchorAt.get(expected - 1);
+        if (anchor !== undefined && anchor !== hash.toString('hex')) {
+          return fail(seg.name, offset, `hash at position ${expected - 1} differs from the one recorded in a snapshot`);
+        }
+        if (expected - 1 >= this.committedPosition) break;
+      }
+    }
+    for (const a of anchors) {
+      if (a.position > expected - 1) {
+        return fail(this.segments[this.segments.length - 1]?.name ?? '', 0, `a snapshot covered position ${a.position} but the log ends at ${expected - 1} (events removed)`);
+      }
+    }
+    return { ok: true, records, events: expected - 1, segments: this.segments.length, headHash: hash.toString('hex') };
+  }
+
+  /** Flushes what is queued and closes the file. */
+  close(): void {
+    if (this.closed) return;
+    if (this.queue.length) this.flush();
+    this.closed = true;
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────
+
+  private writeAll(buffers: Buffer[], bytes: number): void {
+    if (bytes === 0) return;
+    let written = 0;
+    let bufs = buffers;
+    while (written < bytes) {
+      const n = fs.writevSync(this.fd, bufs, this.writeOffset + written);
+      written += n;
+      if (written < bytes) bufs = [Buffer.concat(buffers).subarray(written)];
+    }
+    this.writeOffset += bytes;
+  }
+
+  private rollSegment(firstPosition: number, prevHash: Buffer): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    const name = segmentName(firstPosition);
+    const file = path.join(this.dir, name);
+    const { O_RDWR, O_CREAT, O_EXCL, O_DSYNC } = fs.constants;
+    this.fd = fs.openSync(file, O_RDWR | O_CREAT | O_EXCL | O_DSYNC, 0o600);
+    fs.writeSync(this.fd, encodeSegmentHeader({ firstPosition, prevHash }), 0, SEGMENT_HEADER_SIZE, 0);
+    this.writeOffset = SEGMENT_HEADER_SIZE;
+    this.segments.push({ name, firstPosition });
+    fsyncDir(this.dir);
+  }
+
+  private recover(opts: SegmentLogOptions): void {
+    const names = fs
+      .readdirSync(this.dir)
+      .filter((n) => SEGMENT_RE.test(n))
+      .sort();
+    this.segments = names.map((name) => ({ name, firstPosition: Number(SEGMENT_RE.exec(name)![1]) }));
+    if (this.segments.length === 0) {
+      this.rollSegment(1, GENESIS_HASH);
+      return;
+    }
+    // Start at the snapshot's point when it is still valid; otherwise scan everything.
+    let startSeg = 0;
+    let startOffset = SEGMENT_HEADER_SIZE;
+    let position = 0;
+    let hash: Buffer = GENESIS_HASH;
+    const resume = opts.resumeFrom;
+    if (resume && resume.position > 0) {
+      const idx = this.segments.findIndex((s) => s.name === resume.segment);
+      if (idx === -1) throw corrupt(resume.segment, resume.offset, resume.position, 'the segment a snapshot points into is missing');
+      startSeg = idx;
+      startOffset = resume.offset;
+      position = resume.position;
+      hash = Buffer.from(resume.hash, 'hex');
+    }
+    for (let i = startSeg; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const isLast = i === this.segments.length - 1;
+      const file = path.join(this.dir, seg.name);
+      const buf = fs.readFileSync(file);
+      const header = decodeSegmentHeader(buf);
+      if ('error' in header) {
+        if (isLast && buf.length < SEGMENT_HEADER_SIZE + FRAME_HEADER_SIZE) {
+          // A segment whose creation was interrupted holds no acknowledged data.
+          opts.onWarning?.(`removed a segment whose creation was interrupted (${seg.name})`);
+          fs.unlinkSync(file);
+          this.segments.pop();
+          fsyncDir(this.dir);
+          break;
+        }
+        throw corrupt(seg.name, 0, position + 1, header.error);
+      }
+      if (header.firstPosition !== position + 1 && !(i === startSeg && resume)) {
+        throw corrupt(seg.name, 0, position + 1, `segment starts at position ${header.firstPosition}, expected ${position + 1}`);
+      }
+      let offset = i === startSeg ? startOffset : SEGMENT_HEADER_SIZE;
+      for (;;) {
+        if (offset === buf.length) break;
+        const f = decodeFrame(buf, offset);
+        if (f.kind === 'frame') {
+          if (f.firstPosition !== position + 1) throw corrupt(seg.name, offset, position + 1, `record starts at position ${f.firstPosition}`);
+          opts.onFrame?.({ firstPosition: f.firstPosition, count: f.count, payload: f.payload });
+          position += f.count;
+          hash = Buffer.from(f.hash);
+          offset += f.size;
+          continue;
+        }
+        // The rest of this segment does not decode. Only the tail of the last segment may be
+        // torn (a write that was never acknowledged); anything with intact frames after it is
+        // corruption of acknowledged data and must not be cut.
+        const reason = f.kind === 'short' ? 'truncated record' : f.reason;
+        if (!isLast || findLaterFrame(buf, offset) !== -1) throw corrupt(seg.name, offset, position + 1, reason);
+        opts.onWarning?.(`cut a torn tail of ${buf.length - offset} bytes after position ${position} (segment ${seg.name}, byte ${offset})`);
+        const fd = fs.openSync(file, 'r+');
+        fs.ftruncateSync(fd, offset);
+        fs.fsyncSync(fd);
+        fs.closeSync(fd);
+        break;
+      }
+      if (isLast) this.writeOffset = offset;
+    }
+    const last = this.segments[this.segments.length - 1];
+    this.committedPosition = position;
+    this.committedHash = hash;
+    this.nextPosition = position + 1;
+    if (!last) {
+      this.rollSegment(position + 1, hash);
+      return;
+    }
+    if (this.writeOffset === 0) this.writeOffset = fs.statSync(path.join(this.dir, last.name)).size;
+    const { O_RDWR, O_DSYNC } = fs.constants;
+    this.fd = fs.openSync(path.join(this.dir, last.name), O_RDWR | O_DSYNC);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  // Makes a new or removed file name durable; not supported on every platform (Windows).
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,229 @@
+// The store as the rest of the host sees it: the durable log, the write side, the sql.js read
+// models and their snapshots, wired together and recovered on open.
+import path from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { EventEnvelope } from '../../shared/events';
+import type { StoreStatus, VerifyReport } from '../../shared/protocol';
+import { decodePayload, EventStore } from './eventStore';
+import type { Projection } from './projection';
+import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
+import { SegmentLog, type Frame } from './segmentLog';
+import { listSnapshots, readSnapshot, writeSnapshot, type Snapshot } from './snapshot';
+import { exportDatabase, loadSqlJs } from './sqljs';
+import { StreamIndex } from './streamIndex';
+
+export interface StoreOptions {
+  /** The workspace's `.apiary` folder (log/ and snapshots/ live under it). */
+  dir: string;
+  projections: Projection[];
+  now?: () => Date;
+  maxSegmentBytes?: number;
+  /** Take a snapshot after this many new events (default 10,000) … */
+  snapshotEvery?: number;
+  /** … or this long after the first unsnapshotted event (default 60 s). 0 disables the timer. */
+  snapshotAfterMs?: number;
+  onWarning?: (message: string) => void;
+  onProjectionError?: (projection: string, event: EventEnvelope, err: unknown) => void;
+  /** Replay the whole log instead of starting from a snapshot. */
+  ignoreSnapshots?: boolean;
+}
+
+export interface OpenReport {
+  fromSnapshot: number;
+  replayed: number;
+  rebuilt: string[];
+  ms: number;
+}
+
+const APPLY_CHUNK = 5000;
+
+export class Store {
+  private eventsSinceSnapshot = 0;
+  private snapshotTimer: NodeJS.Timeout | null = null;
+  private snapshotPosition = 0;
+  private closed = false;
+
+  private constructor(
+    readonly SQL: SqlJsStatic,
+    readonly db: Database,
+    readonly engine: ProjectionEngine,
+    readonly events: EventStore,
+    readonly log: SegmentLog,
+    private readonly opts: StoreOptions,
+    readonly opened: OpenReport,
+  ) {
+    this.snapshotPosition = opened.fromSnapshot;
+    events.onCommitted((batch) => {
+      engine.apply(batch);
+      this.noteCommitted(batch.length);
+    });
+  }
+
+  static async open(opts: StoreOptions): Promise<Store> {
+    const started = performance.now();
+    const SQL = await loadSqlJs();
+    const snapDir = path.join(opts.dir, 'snapshots');
+    let snap: Snapshot | null = null;
+    for (const file of opts.ignoreSnapshots ? [] : listSnapshots(snapDir)) {
+      const s = readSnapshot(file);
+      if ('error' in s) {
+        opts.onWarning?.(`skipped snapshot ${path.basename(file)}: ${s.error}`);
+        continue;
+      }
+      snap = s;
+      break;
+    }
+    const db = snap ? new SQL.Database(snap.db) : new SQL.Database();
+    const index = snap ? StreamIndex.from(snap.index) : new StreamIndex();
+    const engine = new ProjectionEngine(db, opts.onProjectionError);
+    const rebuilt = opts.projections.filter((p) => engine.register(p)).map((p) => p.name);
+    const resumeAt = snap?.header.point.position ?? 0;
+    let replayed = 0;
+    let chunk: EventEnvelope[] = [];
+    const feed = (frame: Frame): void => {
+      for (const e of decodePayload(frame.payload)) {
+        if (e.position > resumeAt) index.record(e.id, e.stream, e.version, e.position);
+        chunk.push(e);
+      }
+      if (chunk.length >= APPLY_CHUNK) {
+        engine.apply(chunk);
+        replayed += chunk.length;
+        chunk = [];
+      }
+    };
+    const lagging = engine.lowestPosition() < resumeAt;
+    let log: SegmentLog;
+    try {
+      log = SegmentLog.open({
+        dir: path.join(opts.dir, 'log'),
+        maxSegmentBytes: opts.maxSegmentBytes,
+        resumeFrom: snap?.header.point,
+        onWarning: opts.onWarning,
+        // In the common case the recovery scan is also the replay; a projection that must be
+        // rebuilt from further back forces a second, ordered pass below.
+        onFrame: lagging ? undefined : feed,
+      });
+    } catch (err) {
+      if (!snap) throw err;
+      // The snapshot points somewhere the log no longer matches: rebuild everything from the log.
+      opts.onWarning?.(`snapshot at position ${resumeAt} does not match the log (${(err as Error).message}); replaying from the start`);
+      db.close();
+      return Store.open({ ...opts, ignoreSnapshots: true });
+    }
+    if (lagging) log.read(engine.lowestPosition() + 1, feed);
+    if (chunk.length) {
+      engine.apply(chunk);
+      replayed += chunk.length;
+    }
+    const events = new EventStore(log, index, opts.now);
+    return new Store(SQL, db, engine, events, log, opts, {
+      fromSnapshot: resumeAt,
+      replayed,
+      rebuilt,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
+  get head(): number {
+    return this.events.head;
+  }
+
+  status(): StoreStatus {
+    const { segments, bytes } = this.log.stats();
+    return {
+      position: this.events.head,
+      streams: this.events.index.streamCount,
+      segments,
+      bytes,
+      snapshotPosition: this.snapshotPosition,
+      headHash: this.log.headHash,
+    };
+  }
+
+  projections(): ProjectionStatus[] {
+    return this.engine.status();
+  }
+
+  /** Writes a snapshot of the read models and index at the current head. */
+  snapshot(): void {
+    if (this.snapshotTimer) {
+      clearTimeout(this.snapshotTimer);
+      this.snapshotTimer = null;
+    }
+    const point = this.log.point();
+    if (point.position === this.snapshotPosition) return;
+    const projections: Record<string, number> = {};
+    for (const p of this.engine.status()) projections[p.name] = p.version;
+    writeSnapshot(path.join(this.opts.dir, 'snapshots'), {
+      header: { format: 1, point, createdAt: new Date().toISOString(), projections },
+      index: this.events.index.toJSON(),
+      db: exportDatabase(this.SQL, this.db),
+    });
+    this.snapshotPosition = point.position;
+    this.eventsSinceSnapshot = 0;
+  }
+
+  verify(): VerifyReport {
+    const anchors: Array<{ position: number; hash: string }> = [];
+    for (const f of listSnapshots(path.join(this.opts.dir, 'snapshots'))) {
+      const s = readSnapshot(f);
+      if (!('error' in s)) anchors.push({ position: s.header.point.position, hash: s.header.point.hash });
+    }
+    return this.log.verify(anchors);
+  }
+
+  /** Time travel: the read models folded up to a position or a time, in a separate database. */
+  foldTo(limit: { to?: number; at?: string }): { db: Database; position: number; ts: string | null } {
+    const db = new this.SQL.Database();
+    const engine = new ProjectionEngine(db);
+    for (const p of this.opts.projections) engine.register(p);
+    const atMs = limit.at ? Date.parse(limit.at) : Number.POSITIVE_INFINITY;
+    const to = limit.to ?? Number.MAX_SAFE_INTEGER;
+    let chunk: EventEnvelope[] = [];
+    let position = 0;
+    let ts: string | null = null;
+    this.log.read(1, (frame) => {
+      for (const e of decodePayload(frame.payload)) {
+        if (e.position > to || Date.parse(e.ts) > atMs) return false;
+        chunk.push(e);
+        position = e.position;
+        ts = e.ts;
+      }
+      if (chunk.length >= APPLY_CHUNK) {
+        engine.apply(chunk);
+        chunk = [];
+      }
+      return true;
+    });
+    engine.apply(chunk);
+    return { db, position, ts };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.close();
+    try {
+      this.snapshot();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  private noteCommitted(n: number): void {
+    this.eventsSinceSnapshot += n;
+    if (this.closed) return;
+    if (this.eventsSinceSnapshot >= (this.opts.snapshotEvery ?? 10_000)) {
+      setImmediate(() => !this.closed && this.snapshot());
+      return;
+    }
+    const after = this.opts.snapshotAfterMs ?? 60_000;
+    if (after > 0 && !this.snapshotTimer) {
+      this.snapshotTimer = setTimeout(() => {
+        this.snapshotTimer = null;
+        if (!this.closed) this.snapshot();
+      }, after);
+      this.snapshotTimer.unref();
+    }
+  }
+}
