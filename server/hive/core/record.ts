@@ -1,0 +1,65 @@
+// The canonical form of a cell record: sets sorted and de-duplicated, metadata keys sorted. Two
+// records mean the same thing exactly when their canonical forms serialize alike.
+import type { Cell, CellDependency, CellRecord } from '../../../shared/hive';
+import { compareIds } from './ids';
+
+function sortedSet(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+export function compareDeps(a: CellDependency, b: CellDependency): number {
+  return compareIds(a.dependsOn, b.dependsOn) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+}
+
+/** Deep copy of a JSON value with object keys in sorted order (so equal values print alike). */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+export function normalizeRecord(r: CellRecord): CellRecord {
+  const deps = new Map<string, CellDependency>();
+  for (const d of r.dependencies) {
+    const key = `${d.dependsOn}\u0000${d.type}`;
+    if (!deps.has(key)) deps.set(key, { dependsOn: d.dependsOn, type: d.type, createdAt: d.createdAt, createdBy: d.createdBy });
+  }
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    type: r.type,
+    status: r.status,
+    priority: r.priority,
+    parent: r.parent,
+    assignee: r.assignee,
+    labels: sortedSet(r.labels),
+    files: sortedSet(r.files),
+    dependencies: [...deps.values()].sort(compareDeps),
+    comments: [...r.comments].sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, author: c.author, text: c.text, createdAt: c.createdAt })),
+    metadata: sortKeysDeep(r.metadata) as Record<string, unknown>,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    closedAt: r.closedAt,
+    closeReason: r.closeReason,
+    deletedAt: r.deletedAt,
+    deleteReason: r.deleteReason,
+  };
+}
+
+/** The portable part of a cell (drops the host-local claim). */
+export function toRecord(cell: Cell | CellRecord): CellRecord {
+  return normalizeRecord(cell);
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeysDeep(a)) === JSON.stringify(sortKeysDeep(b));
+}
+
+export function recordsEqual(a: CellRecord, b: CellRecord): boolean {
+  return JSON.stringify(normalizeRecord(a)) === JSON.stringify(normalizeRecord(b));
+}
