@@ -6,6 +6,8 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ApiaryErrorData } from './errors';
 import type { BudgetSettingsParams, CostReportParams, LlmAskParams } from './llmSchemas';
 
+export type { BudgetSettingsParams, CostReportParams, LlmAskParams };
+
 // ── tiers and prices ────────────────────────────────────────────────────────────────────────
 
 export type Tier = 'small' | 'medium' | 'large';
@@ -285,17 +287,19 @@ export interface BudgetOverrideGranted {
   reason?: string;
 }
 
-export type LlmEvent =
-  | { type: typeof LlmEventTypes.callStarted; data: LlmCallStarted }
-  | { type: typeof LlmEventTypes.callRetried; data: LlmCallRetried }
-  | { type: typeof LlmEventTypes.callSettled; data: LlmCallSettled }
-  | { type: typeof LlmEventTypes.callFailed; data: LlmCallFailed }
-  | { type: typeof LlmEventTypes.reservationExpired; data: LlmReservationExpired }
-  | { type: typeof LlmEventTypes.breakerChanged; data: LlmBreakerChanged }
-  | { type: typeof LlmEventTypes.budgetConfigured; data: BudgetConfigured }
-  | { type: typeof LlmEventTypes.overrideGranted; data: BudgetOverrideGranted };
-
-export type LlmEventType = LlmEvent['type'];
+export interface LlmEventDataMap {
+  [LlmEventTypes.callStarted]: LlmCallStarted;
+  [LlmEventTypes.callRetried]: LlmCallRetried;
+  [LlmEventTypes.callSettled]: LlmCallSettled;
+  [LlmEventTypes.callFailed]: LlmCallFailed;
+  [LlmEventTypes.reservationExpired]: LlmReservationExpired;
+  [LlmEventTypes.breakerChanged]: LlmBreakerChanged;
+  [LlmEventTypes.budgetConfigured]: BudgetConfigured;
+  [LlmEventTypes.overrideGranted]: BudgetOverrideGranted;
+}
+export type LlmEventType = keyof LlmEventDataMap;
+/** `{type, data}` of every event the gateway appends, discriminated by type. */
+export type LlmEvent = { [K in LlmEventType]: { type: K; data: LlmEventDataMap[K] } }[LlmEventType];
 const llmEventTypeSet: ReadonlySet<string> = new Set(Object.values(LlmEventTypes));
 
 /** Narrows a stored `{type, data}` to an LLM event by its type name (data is trusted: we wrote it). */

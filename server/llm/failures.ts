@@ -14,7 +14,7 @@ export interface Failure {
 }
 
 /** Why our side aborted the attempt, if it did. */
-export type AbortCause = 'attempt-timeout' | 'deadline' | 'caller' | undefined;
+export type AbortCause = 'attempt-timeout' | 'deadline' | 'caller' | 'shutdown' | undefined;
 
 const byStreamType: Record<string, FailureKind> = {
   overloaded_error: 'overloaded',
@@ -34,6 +34,7 @@ function fromKind(kind: FailureKind, message: string, extra: Partial<Failure> = 
 
 export function classifyFailure(err: unknown, cause: AbortCause, nowMs: number): Failure {
   if (cause === 'caller') return fromKind('aborted', 'The caller cancelled the call.');
+  if (cause === 'shutdown') return fromKind('aborted', 'The gateway shut down during the call.');
   if (cause === 'deadline') return fromKind('deadline', 'The call ran past its deadline and was stopped.');
   if (cause === 'attempt-timeout') return fromKind('timeout', 'The attempt timed out.');
   if (err instanceof APIConnectionTimeoutError) return fromKind('timeout', 'The request timed out.');
