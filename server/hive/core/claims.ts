@@ -1,7 +1,7 @@
 // Claims are leases. A claim is live while `expiresAt` is in the future; its holder extends it
 // with heartbeats. A claim that ran out is swept with a `hive.claim.expired` event, which puts
 // the cell back in the ready queue.
-import type { Cell, HiveNewEvent } from '../../../shared/hive';
+import type { Cell, ClaimExpiredData, HiveNewEvent } from '../../../shared/hive';
 import type { HiveClaimCommand, HiveHeartbeatCommand, HiveReleaseCommand } from '../../../shared/hiveSchemas';
 import { existingCell } from './lifecycle';
 import { conflict } from './refusals';
@@ -88,7 +88,7 @@ export function decideRelease(cmd: HiveReleaseCommand, view: HiveView, ctx: Deci
 }
 
 /** The expiry events due at `now`: one per claim whose lease ran out. */
-export function sweepExpiredClaims(view: HiveView, now: number): Decision {
+export function sweepExpiredClaims(view: HiveView, now: number): Array<{ type: 'hive.claim.expired'; data: ClaimExpiredData }> {
   const at = iso(now);
   return view.expiredClaims(now).map((c) => ({
     type: 'hive.claim.expired' as const,

@@ -86,7 +86,7 @@ describe('hive claims', () => {
     hive.advance(30_000);
     const events = sweepExpiredClaims(hiveView(hive.db), hive.now);
     assert.deepEqual(
-      events.map((e) => [e.type, e.data.id, 'holder' in e.data ? e.data.holder : '', 'reopened' in e.data ? e.data.reopened : '']),
+      events.map((e) => [e.type, e.data.id, e.data.holder, e.data.reopened]),
       [
         ['hive.claim.expired', idle, 'bob', false],
         ['hive.claim.expired', started, 'carol', true],
