@@ -6,6 +6,7 @@ import { ApiaryError } from '../../shared/errors';
 import type { EventEnvelope, ExpectedVersion, NewEvent } from '../../shared/events';
 import type { AppendResult } from '../../shared/protocol';
 import { checkExpectedVersion } from './expectedVersion';
+import { MAX_PAYLOAD } from './framing';
 import type { Frame, SegmentLog } from './segmentLog';
 import { StreamIndex } from './streamIndex';
 
@@ -110,8 +111,11 @@ export class EventStore {
     let position = firstPosition;
     const envelopes: EventEnvelope[] = [];
     const results: AppendResult[] = [];
+    // Versions are tracked here and recorded in the index only once the transaction is known to
+    // fit: a refused transaction must leave no trace in the index or in the positions.
+    const streamVersions = new Map<string, number>();
     for (const op of ops) {
-      let version = this.index.version(op.stream);
+      let version = streamVersions.get(op.stream) ?? this.index.version(op.stream);
       const positions: number[] = [];
       for (const e of op.events) {
         version += 1;
@@ -129,12 +133,16 @@ export class EventStore {
         };
         envelopes.push(env);
         positions.push(position);
-        this.index.record(env.id, env.stream, version, position);
         position += 1;
       }
+      streamVersions.set(op.stream, version);
       results.push({ stream: op.stream, version, positions, duplicate: false });
     }
     const payload = Buffer.from(JSON.stringify(envelopes));
+    if (payload.length > MAX_PAYLOAD) {
+      throw new ApiaryError('invalid_params', `transaction of ${payload.length} bytes exceeds the ${MAX_PAYLOAD}-byte limit`, 'Split it into smaller appends.');
+    }
+    for (const env of envelopes) this.index.record(env.id, env.stream, env.version, env.position);
     this.nextPosition = position;
     this.pending.set(firstPosition, envelopes);
     return this.log.append(firstPosition, envelopes.length, payload).then(() => results);
