@@ -33,13 +33,15 @@ export function budgetExceeded(r: BudgetRefusal, model: string, tier: Tier | und
   );
 }
 
-export function breakerOpen(models: Array<{ model: string; retryAt?: number }>, failoverAllowed: boolean): ApiaryError {
+export function breakerOpen(models: Array<{ model: string; retryAt?: number; probing: boolean }>, failoverAllowed: boolean): ApiaryError {
   const first = models[0]!;
   const when = first.retryAt !== undefined ? ` until ${new Date(first.retryAt).toISOString()}` : '';
   return new ApiaryError(
     'unavailable',
     models.length === 1
-      ? `The circuit breaker for ${first.model} is open${when}: it failed repeatedly, so the call was not sent.`
+      ? first.probing
+        ? `The circuit breaker for ${first.model} is half-open and a probe call is testing the model; the call was not sent.`
+        : `The circuit breaker for ${first.model} is open${when}: it failed repeatedly, so the call was not sent.`
       : `Every model the call may use has an open circuit breaker (${models.map((m) => m.model).join(', ')}); nothing was sent.`,
     failoverAllowed ? 'Wait for the cool-down; a probe call will then test the model again.' : 'Pass failover: true to let another tier take the call, or wait for the cool-down.',
     { models: models.map((m) => ({ model: m.model, ...(m.retryAt !== undefined ? { retryAt: new Date(m.retryAt).toISOString() } : {}) })) },

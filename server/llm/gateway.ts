@@ -223,7 +223,7 @@ export class LlmGateway {
         if (!chain.some((c) => c.model === m)) chain.push({ model: m, tier: t });
       }
     }
-    const refused: Array<{ model: string; retryAt?: number }> = [];
+    const refused: Array<{ model: string; retryAt?: number; probing: boolean }> = [];
     for (const c of chain) {
       const a = this.breakers.admit(c.model, now);
       if (a.admitted) {
@@ -232,7 +232,8 @@ export class LlmGateway {
         if (c.model !== primary) sel.failoverFrom = primary;
         return sel;
       }
-      refused.push({ model: c.model, ...(a.retryAt !== undefined ? { retryAt: a.retryAt } : {}) });
+      const probing = a.next.state === 'half-open';
+      refused.push({ model: c.model, probing, ...(a.retryAt !== undefined && !probing ? { retryAt: a.retryAt } : {}) });
     }
     throw breakerOpen(refused, req.failover === true);
   }
