@@ -178,7 +178,8 @@ export interface CoordinationEventData {
   'lock.override': { by: string; path: string; reservations: ReservationRef[]; reason: string | null; at: string };
   /** A commit went through with APIARY_GUARD_BYPASS=1 over other agents' reservations. */
   'lock.guard_bypassed': { agent: string; paths: string[]; conflicts: LockConflict[]; at: string };
-  'mail.sent': { message: MailMessage };
+  /** The key lets a retried send be recognised and answered with the first message. */
+  'mail.sent': { message: MailMessage; idempotencyKey: string | null };
   /** Only ids that were unread before. */
   'mail.read': { agent: string; ids: string[]; at: string };
   'mail.acked': { agent: string; id: string; at: string };
