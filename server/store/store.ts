@@ -41,6 +41,8 @@ export class Store {
   private eventsSinceSnapshot = 0;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private snapshotPosition = 0;
+  /** The read models differ from the newest snapshot at the same position (rebuilt or caught up on open). */
+  private snapshotStale = false;
   private closed = false;
 
   private constructor(
@@ -116,12 +118,14 @@ export class Store {
       replayed += chunk.length;
     }
     const events = new EventStore(log, index, opts.now);
-    return new Store(SQL, db, engine, events, log, opts, {
+    const store = new Store(SQL, db, engine, events, log, opts, {
       fromSnapshot: resumeAt,
       replayed,
       rebuilt,
       ms: Math.round(performance.now() - started),
     });
+    store.snapshotStale = snap !== null && lagging;
+    return store;
   }
 
   get head(): number {
@@ -151,7 +155,7 @@ export class Store {
       this.snapshotTimer = null;
     }
     const point = this.log.point();
-    if (point.position === this.snapshotPosition) return;
+    if (point.position === this.snapshotPosition && !this.snapshotStale) return;
     const projections: Record<string, number> = {};
     for (const p of this.engine.status()) projections[p.name] = p.version;
     writeSnapshot(path.join(this.opts.dir, 'snapshots'), {
@@ -160,6 +164,7 @@ export class Store {
       db: exportDatabase(this.SQL, this.db),
     });
     this.snapshotPosition = point.position;
+    this.snapshotStale = false;
     this.eventsSinceSnapshot = 0;
   }
 
