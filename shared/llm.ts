@@ -167,6 +167,7 @@ export interface CostReport {
     writeTokens: number;
     readTokens: number;
   };
+  /** Breakers that are open or half-open; none listed means every model is healthy. */
   breakers: BreakerStatus[];
   calls: { settled30d: number; failed30d: number; inFlight: number; reservedMicros: number };
 }

@@ -7,6 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ApiaryError } from '../../shared/errors';
 import type { BreakerStatus, BudgetCaps, BudgetOverrideGranted, CostChanged, CostReport, LlmAskResult, LlmCallStarted, LlmEvent, Tier } from '../../shared/llm';
@@ -99,6 +100,8 @@ export class LlmGateway {
     if (opts.apiKey) {
       this.client = new Anthropic({ apiKey: opts.apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: this.attemptTimeoutMs, logLevel: 'off' });
     }
+    // Every call in flight listens for shutdown; there may be many at once.
+    setMaxListeners(0, this.shutdown.signal);
     this.view = foldCostView(opts.history ?? []);
     this.breakers.restore(this.view.breakers.values());
   }

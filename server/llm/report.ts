@@ -153,7 +153,8 @@ export function computeCostReport(input: CostReportInput): CostReport {
       writeTokens,
       readTokens,
     },
-    breakers: [...input.breakers].sort((a, b) => a.model.localeCompare(b.model)),
+    // Closed breakers are the normal case; the report lists the ones that need attention.
+    breakers: input.breakers.filter((b) => b.state !== 'closed').sort((a, b) => a.model.localeCompare(b.model)),
     calls: {
       settled30d: last30.length,
       failed30d: (input.failures ?? []).filter((f) => Date.parse(f.failedAt) >= now - 30 * DAY_MS).length,
