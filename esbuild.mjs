@@ -1,5 +1,6 @@
 // One script builds every bundle: the extension (CommonJS, `vscode` external), the agent host +
-// CLI (one bundle: `apiary`), and the webview scripts. Assets the bundles load at run time
+// CLI (one bundle: `apiary`), the benchmarks (`apiary bench`, kept out of the .vsix), and the
+// webview scripts. Assets the bundles load at run time
 // (sql.js's wasm, codicons) are copied beside them.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, existsSync, chmodSync } from 'node:fs';
@@ -44,6 +45,16 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
     // Optional native speedups of dependencies that have pure-JS fallbacks.
     external: ['bufferutil', 'utf-8-validate'],
+  },
+  {
+    // `apiary bench` (a source checkout only): the benchmarks under test/bench, with
+    // better-sqlite3 (a native dev dependency, the store's reference) loaded from node_modules.
+    ...common,
+    entryPoints: { bench: 'test/bench/run.ts' },
+    outdir: dist,
+    platform: 'node',
+    format: 'cjs',
+    external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
   },
 ];
 if (webviewEntries.length) {

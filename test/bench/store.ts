@@ -1,0 +1,191 @@
+// The store benchmark (`apiary bench store`): durable appends against better-sqlite3 (WAL,
+// synchronous=FULL, one row per transaction) on the same disk in the same run, replay of a large
+// log into the host's read models, and cold start from a snapshot in a fresh process. Every
+// figure is the median of several rounds.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Store } from '../../server/store';
+import { spawnBenchChild, type ColdStart } from './support/child';
+import { diskSyncMicros } from './support/diskSync';
+import { mixOp, noteData } from './support/eventMix';
+import { progress } from './support/progress';
+import { compared, round, type BenchResult, type Metric } from './support/result';
+import { SqliteReference } from './support/sqliteReference';
+import { median, now } from './support/stats';
+import { appendMany, openStore, writeLog } from './support/storeFixture';
+
+export interface StoreBenchSizes {
+  /** Measured rounds of each writer benchmark (after one warm-up round). */
+  rounds: number;
+  singleAppends: number;
+  writers: number;
+  appendsPerWriter: number;
+  replayEvents: number;
+  replayRounds: number;
+  coldStartEvents: number;
+  coldStartRuns: number;
+}
+
+const SIZES: StoreBenchSizes = {
+  rounds: 7,
+  singleAppends: 1000,
+  writers: 32,
+  appendsPerWriter: 100,
+  replayEvents: 1_000_000,
+  replayRounds: 3,
+  coldStartEvents: 100_000,
+  coldStartRuns: 7,
+};
+
+function count(n: number): string {
+  if (n >= 1e6 && n % 1e6 === 0) return `${n / 1e6}m`;
+  if (n >= 1e3 && n % 1e3 === 0) return `${n / 1e3}k`;
+  return String(n);
+}
+
+const perSecond = (n: number, ms: number): number => n / (ms / 1000);
+
+/** Runs `measure(store, reference)` in alternating order each round; the first round warms up. */
+async function rounds(
+  n: number,
+  ours: () => Promise<number>,
+  reference: () => Promise<number>,
+): Promise<{ ours: number; reference: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r <= n; r++) {
+    let x: number;
+    let y: number;
+    if (r % 2 === 0) {
+      x = await ours();
+      y = await reference();
+    } else {
+      y = await reference();
+      x = await ours();
+    }
+    if (r > 0) {
+      a.push(x);
+      b.push(y);
+    }
+  }
+  return { ours: median(a), reference: median(b) };
+}
+
+async function writers(dir: string, s: StoreBenchSizes): Promise<{ single: Metric; concurrent: Metric }> {
+  const store = await openStore(path.join(dir, 'writers'));
+  const ref = SqliteReference.open(dir);
+  let seq = 0;
+  try {
+    progress(`one awaited writer: ${s.singleAppends} appends × ${s.rounds} rounds, beside better-sqlite3`);
+    const single = await rounds(
+      s.rounds,
+      async () => {
+        const t = now();
+        for (let i = 0; i < s.singleAppends; i++) {
+          const n = seq++;
+          await store.events.append(`task-${n % 512}`, [{ type: 'agent.progress', data: noteData(n) }], 'any', { actor: 'worker-1' });
+        }
+        return perSecond(s.singleAppends, now() - t);
+      },
+      async () => {
+        const t = now();
+        for (let i = 0; i < s.singleAppends; i++) {
+          const n = seq++;
+          ref.append(`task-${n % 512}`, 'agent.progress', noteData(n), 'worker-1');
+        }
+        return perSecond(s.singleAppends, now() - t);
+      },
+    );
+    progress(`${s.writers} concurrent writers: ${s.appendsPerWriter} appends each × ${s.rounds} rounds`);
+    const total = s.writers * s.appendsPerWriter;
+    // Each writer is an async loop awaiting its own appends, the same shape for both stores;
+    // better-sqlite3 is synchronous, so its writers take turns.
+    const concurrently = async (append: (w: number, n: number) => Promise<unknown>): Promise<number> => {
+      const t = now();
+      await Promise.all(
+        Array.from({ length: s.writers }, async (_, w) => {
+          for (let i = 0; i < s.appendsPerWriter; i++) await append(w, seq++);
+        }),
+      );
+      return perSecond(total, now() - t);
+    };
+    const concurrent = await rounds(
+      s.rounds,
+      () => concurrently((w, n) => store.events.append(`writer-${w}`, [{ type: 'agent.progress', data: noteData(n) }], 'any', { actor: `worker-${w}` })),
+      () => concurrently(async (w, n) => ref.append(`writer-${w}`, 'agent.progress', noteData(n), `worker-${w}`)),
+    );
+    return {
+      single: compared(Math.round(single.ours), Math.round(single.reference), 'events/s', '>= 1.0x reference'),
+      concurrent: compared(Math.round(concurrent.ours), Math.round(concurrent.reference), 'events/s', '>= 5x reference'),
+    };
+  } finally {
+    store.close();
+    ref.close();
+  }
+}
+
+async function replay(dir: string, s: StoreBenchSizes): Promise<Metric> {
+  const at = path.join(dir, 'replay');
+  progress(`writing a log of ${s.replayEvents.toLocaleString('en-US')} events (setup, not timed)`);
+  await writeLog(at, s.replayEvents, mixOp);
+  const times: number[] = [];
+  for (let r = 0; r < s.replayRounds; r++) {
+    progress(`replaying ${s.replayEvents.toLocaleString('en-US')} events into the read models (round ${r + 1}/${s.replayRounds})`);
+    const t = now();
+    const store: Store = await openStore(at, { ignoreSnapshots: true, snapshotEvery: Number.MAX_SAFE_INTEGER, snapshotAfterMs: 0 });
+    const ms = now() - t;
+    const replayed = store.opened.replayed;
+    store.close();
+    fs.rmSync(path.join(at, 'snapshots'), { recursive: true, force: true });
+    if (replayed !== s.replayEvents) throw new Error(`replay folded ${replayed} events, expected ${s.replayEvents}`);
+    times.push(ms);
+  }
+  return { value: round(median(times) / 1000, 2), unit: 's', goal: '<= 5 s' };
+}
+
+async function coldStart(dir: string, s: StoreBenchSizes): Promise<{ open: Metric; process: Metric }> {
+  const at = path.join(dir, 'cold');
+  progress(`writing ${s.coldStartEvents.toLocaleString('en-US')} events through the read models and snapshotting (setup)`);
+  const store = await openStore(at, { snapshotEvery: Number.MAX_SAFE_INTEGER, snapshotAfterMs: 0 });
+  await appendMany(store.events, s.coldStartEvents, mixOp);
+  store.close(); // snapshots at the head
+  const runs: ColdStart[] = [];
+  for (let r = 0; r < s.coldStartRuns; r++) {
+    progress(`cold start in a fresh process (run ${r + 1}/${s.coldStartRuns})`);
+    const c = await spawnBenchChild<ColdStart>('open-store', at);
+    if (c.fromSnapshot !== s.coldStartEvents || c.replayed !== 0) {
+      throw new Error(`cold start did not come from the snapshot (from ${c.fromSnapshot}, replayed ${c.replayed})`);
+    }
+    runs.push(c);
+  }
+  return {
+    open: { value: Math.round(median(runs.map((c) => c.openMs))), unit: 'ms', goal: '<= 300 ms' },
+    process: { value: Math.round(median(runs.map((c) => c.sinceProcessStartMs))), unit: 'ms', goal: 'informational' },
+  };
+}
+
+export async function benchStore(sizes: Partial<StoreBenchSizes> = {}): Promise<BenchResult> {
+  const s = { ...SIZES, ...sizes };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiary-bench-store-'));
+  try {
+    const syncBefore = diskSyncMicros(dir);
+    const w = await writers(dir, s);
+    const replayMetric = await replay(dir, s);
+    const cold = await coldStart(dir, s);
+    const syncAfter = diskSyncMicros(dir);
+    return {
+      name: 'store',
+      metrics: {
+        'appends-1-writer': w.single,
+        [`appends-${s.writers}-writers`]: w.concurrent,
+        [`replay-${count(s.replayEvents)}-events`]: replayMetric,
+        [`cold-start-${count(s.coldStartEvents)}-snapshot`]: cold.open,
+        [`cold-start-${count(s.coldStartEvents)}-process`]: cold.process,
+        'disk-sync-latency': { value: round(median([syncBefore, syncAfter]), 0), unit: 'µs', goal: 'informational' },
+      },
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,50 @@
+// Measurements that need a fresh process (cold start: nothing loaded, nothing compiled). The
+// parent runs this same module in a child `node` and reads one JSON line from its stdout.
+import { execFile } from 'node:child_process';
+import { openStore } from './storeFixture';
+
+export interface ColdStart {
+  /** Store.open in the fresh process, sql.js loading included. */
+  openMs: number;
+  /** From the process's start to the store being ready (Node start and module loading included). */
+  sinceProcessStartMs: number;
+  fromSnapshot: number;
+  replayed: number;
+  head: number;
+}
+
+const tasks: Record<string, (arg: string) => Promise<unknown>> = {
+  async 'open-store'(dir: string): Promise<ColdStart> {
+    const started = performance.now();
+    const store = await openStore(dir);
+    const openMs = performance.now() - started;
+    const sinceProcessStartMs = performance.now();
+    const report = { openMs, sinceProcessStartMs, fromSnapshot: store.opened.fromSnapshot, replayed: store.opened.replayed, head: store.head };
+    store.close();
+    return report;
+  },
+};
+
+/** The child's side: runs a task and prints its result as one JSON line. */
+export async function runBenchChild(task: string, arg: string): Promise<void> {
+  const fn = tasks[task];
+  if (!fn) throw new Error(`unknown bench child task ${task}`);
+  process.stdout.write(JSON.stringify(await fn(arg)) + '\n');
+}
+
+/** The parent's side: runs a task in a fresh `node` (from the bundle, or from sources under tsx). */
+export function spawnBenchChild<T>(task: string, arg: string): Promise<T> {
+  const fromSources = __filename.endsWith('.ts');
+  const script = `require(${JSON.stringify(__filename)}).runBenchChild(${JSON.stringify(task)}, ${JSON.stringify(arg)}).catch((e) => { console.error(e); process.exit(1); })`;
+  const args = [...(fromSources ? ['--require', 'tsx/cjs'] : []), '-e', script];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`bench child ${task} failed: ${stderr || err.message}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop()!) as T);
+      } catch {
+        reject(new Error(`bench child ${task} printed no result: ${stdout}${stderr}`));
+      }
+    });
+  });
+}
