@@ -322,6 +322,8 @@ export class SegmentLog {
       .sort();
     this.segments = names.map((name) => ({ name, firstPosition: Number(SEGMENT_RE.exec(name)![1]) }));
     if (this.segments.length === 0) {
+      const r = opts.resumeFrom;
+      if (r && r.position > 0) throw corrupt(r.segment, r.offset, r.position, 'the log a snapshot points into is missing');
       this.rollSegment(1, GENESIS_HASH);
       return;
     }
@@ -360,9 +362,17 @@ export class SegmentLog {
         throw corrupt(seg.name, 0, position + 1, `segment starts at position ${header.firstPosition}, expected ${position + 1}`);
       }
       let offset = i === startSeg ? startOffset : SEGMENT_HEADER_SIZE;
+      // A snapshot's point must lie inside this log and the record after it must chain to the
+      // snapshot's hash: otherwise (the log was restored from an older copy, say) padding the
+      // file or trusting the snapshot would invent data, so the caller falls back to a full scan.
+      const resumingHere = resume !== undefined && resume.position > 0 && i === startSeg;
+      if (resumingHere && offset > buf.length) throw corrupt(seg.name, offset, position, 'the log ends before the point a snapshot covers');
       for (;;) {
         if (offset === buf.length) break;
         const f = decodeFrame(buf, offset);
+        if (resumingHere && offset === startOffset && f.kind === 'frame' && !chainHash(hash, f.firstPosition, f.count, f.payload).equals(f.hash)) {
+          throw corrupt(seg.name, offset, position + 1, 'the record after the point a snapshot covers does not chain to it');
+        }
         if (f.kind === 'frame') {
           if (f.firstPosition !== position + 1) throw corrupt(seg.name, offset, position + 1, `record starts at position ${f.firstPosition}`);
           opts.onFrame?.({ firstPosition: f.firstPosition, count: f.count, payload: f.payload });
