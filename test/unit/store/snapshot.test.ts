@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { listSnapshots, readSnapshot } from '../../../server/store/snapshot';
+import type { Store } from '../../../server/store/store';
+import { cleanTempDirs, crash, dumpTables, openStore, segmentFiles, tempDir } from './helpers';
+import { notesProjection } from './notesProjection';
+
+const meta = { actor: 'bob' };
+const projections = () => [notesProjection()];
+
+async function addNotes(store: Store, from: number, to: number): Promise<void> {
+  for (let i = from; i <= to; i++) {
+    await store.events.append(`note-${i}`, [{ type: 'note.added', data: { id: `n${i}`, text: `t${i}` } }], 'no-stream', meta);
+    if (i % 3 === 0) await store.events.append(`note-${i}`, [{ type: 'note.edited', data: { id: `n${i}`, text: `edited ${i}` } }], 1, meta);
+  }
+}
+
+const snapDir = (dir: string): string => path.join(dir, 'snapshots');
+
+function flipByteIn(file: string, at: number): void {
+  const buf = fs.readFileSync(file);
+  buf[at]! ^= 0x40;
+  fs.writeFileSync(file, buf);
+}
+
+describe('snapshots', () => {
+  after(cleanTempDirs);
+
+  it('reopens from a snapshot by replaying only the tail, to the same read models and head', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 30);
+    const covered = store.head;
+    store.snapshot();
+    await addNotes(store, 31, 34);
+    const live = dumpTables(store.db, { withCheckpoints: true });
+    const head = store.head;
+    crash(store);
+    store = await openStore(dir, projections());
+    assert.equal(store.opened.fromSnapshot, covered);
+    assert.equal(store.opened.replayed, head - covered);
+    assert.equal(store.head, head);
+    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), live);
+    // And the write side carries on where it was: versions came back with the snapshot and the tail.
+    assert.equal(store.events.version('note-33'), 2);
+    await addNotes(store, 35, 35);
+    crash(store);
+  });
+
+  it('is written on close at the head, so a clean restart replays nothing', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 5);
+    const head = store.head;
+    store.close();
+    store = await openStore(dir, projections());
+    assert.deepEqual([store.opened.fromSnapshot, store.opened.replayed], [head, 0]);
+    assert.equal(store.status().snapshotPosition, head);
+    crash(store);
+  });
+
+  it('is taken automatically after the configured number of events', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, projections(), { snapshotEvery: 10 });
+    await addNotes(store, 1, 12);
+    await new Promise((r) => setImmediate(r));
+    assert.ok(store.status().snapshotPosition >= 10);
+    assert.equal(listSnapshots(snapDir(dir)).length, 1);
+    crash(store);
+  });
+
+  it('keeps the newest two and leaves no temporary files behind', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, projections());
+    for (let round = 0; round < 4; round++) {
+      await addNotes(store, round * 3 + 1, round * 3 + 3);
+      store.snapshot();
+    }
+    const files = fs.readdirSync(snapDir(dir));
+    assert.equal(files.length, 2, files.join(', '));
+    const positions = listSnapshots(snapDir(dir)).map((f) => {
+      const s = readSnapshot(f);
+      return 'error' in s ? -1 : s.header.point.position;
+    });
+    assert.deepEqual(positions, [store.head, positions[1]]);
+    assert.ok(positions[1]! < store.head);
+    crash(store);
+  });
+
+  it('falls back to the older snapshot when the newest is damaged', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 6);
+    const older = store.head;
+    store.snapshot();
+    await addNotes(store, 7, 12);
+    store.snapshot();
+    await addNotes(store, 13, 14);
+    const live = dumpTables(store.db, { withCheckpoints: true });
+    const head = store.head;
+    crash(store);
+    const newest = listSnapshots(snapDir(dir))[0]!;
+    flipByteIn(newest, fs.statSync(newest).size - 100);
+    const warnings: string[] = [];
+    store = await openStore(dir, projections(), { onWarning: (m) => warnings.push(m) });
+    assert.match(warnings.join('\n'), new RegExp(`skipped snapshot ${path.basename(newest)}: snapshot checksum mismatch`));
+    assert.equal(store.opened.fromSnapshot, older);
+    assert.equal(store.opened.replayed, head - older);
+    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), live);
+    crash(store);
+  });
+
+  it('falls back to a full replay when every snapshot is damaged or cut short', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 6);
+    store.snapshot();
+    await addNotes(store, 7, 9);
+    store.snapshot();
+    const live = dumpTables(store.db, { withCheckpoints: true });
+    const head = store.head;
+    crash(store);
+    const [newest, oldest] = listSnapshots(snapDir(dir));
+    fs.truncateSync(newest!, fs.statSync(newest!).size - 10);
+    flipByteIn(oldest!, 2);
+    const warnings: string[] = [];
+    store = await openStore(dir, projections(), { onWarning: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.match(warnings[0]!, /snapshot is truncated/);
+    assert.match(warnings[1]!, /not a snapshot/);
+    assert.deepEqual([store.opened.fromSnapshot, store.opened.replayed], [0, head]);
+    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), live);
+    crash(store);
+  });
+
+  it('is not trusted when the log ends before the point it covers (log restored from an older copy): full replay', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 4);
+    const kept = store.head;
+    const segment = segmentFiles(path.join(dir, 'log'))[0]!;
+    const keptBytes = fs.statSync(segment).size;
+    const atKept = dumpTables(store.db, { withCheckpoints: true });
+    await addNotes(store, 5, 9);
+    store.snapshot();
+    crash(store);
+    fs.truncateSync(segment, keptBytes);
+    const warnings: string[] = [];
+    store = await openStore(dir, projections(), { onWarning: (m) => warnings.push(m) });
+    assert.equal(store.head, kept);
+    assert.equal(store.opened.fromSnapshot, 0);
+    assert.equal(fs.statSync(segment).size, keptBytes, 'the log is not padded out to where the snapshot pointed');
+    assert.match(warnings.join('\n'), /does not match the log/);
+    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), atKept);
+    // New events land right after what the log holds, and read models see them.
+    const r = await store.events.append('note-new', [{ type: 'note.added', data: { id: 'new', text: 'fresh' } }], 'no-stream', meta);
+    assert.deepEqual(r.positions, [kept + 1]);
+    assert.equal(store.db.exec("SELECT text FROM notes WHERE id = 'new'")[0]?.values[0]?.[0], 'fresh');
+    assert.match(store.verify().problem?.reason ?? '', /events removed/);
+    crash(store);
+    store = await openStore(dir, projections(), { ignoreSnapshots: true });
+    assert.equal(store.head, kept + 1, 'the log reopens cleanly without the snapshot too');
+    crash(store);
+  });
+
+  it('is not trusted when the record after its point does not chain to it (log replaced underneath): full replay', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 4);
+    store.snapshot();
+    crash(store);
+    // A different history of the same shape (same sizes, other words), and longer.
+    const other = tempDir();
+    store = await openStore(other, projections());
+    for (let i = 1; i <= 8; i++) {
+      await store.events.append(`note-${i}`, [{ type: 'note.added', data: { id: `m${i}`, text: `t${i}` } }], 'no-stream', meta);
+      if (i % 3 === 0) await store.events.append(`note-${i}`, [{ type: 'note.edited', data: { id: `m${i}`, text: `edited ${i}` } }], 1, meta);
+    }
+    const truth = dumpTables(store.db, { withCheckpoints: true });
+    crash(store);
+    fs.rmSync(path.join(dir, 'log'), { recursive: true });
+    fs.cpSync(path.join(other, 'log'), path.join(dir, 'log'), { recursive: true });
+    const warnings: string[] = [];
+    store = await openStore(dir, projections(), { onWarning: (m) => warnings.push(m) });
+    assert.match(warnings.join('\n'), /does not chain/);
+    assert.equal(store.opened.fromSnapshot, 0);
+    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), truth);
+    crash(store);
+  });
+
+  it('still replays only the tail when a write after its point was torn by a crash', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 4);
+    store.snapshot();
+    const covered = store.head;
+    crash(store);
+    const segment = segmentFiles(path.join(dir, 'log'))[0]!;
+    const good = fs.statSync(segment).size;
+    fs.appendFileSync(segment, Buffer.from([0x52, 0x46, 0x50, 0x41, 9, 9, 9]));
+    store = await openStore(dir, projections(), { onWarning: () => {} });
+    assert.deepEqual([store.opened.fromSnapshot, store.opened.replayed, store.head], [covered, 0, covered]);
+    assert.equal(fs.statSync(segment).size, good);
+    crash(store);
+  });
+
+  it('is not trusted when the whole log is gone: the read models start empty instead of claiming events that are not there', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 5);
+    store.snapshot();
+    crash(store);
+    fs.rmSync(path.join(dir, 'log'), { recursive: true });
+    store = await openStore(dir, projections(), { onWarning: () => {} });
+    assert.equal(store.head, 0);
+    assert.equal(store.db.exec('SELECT count(*) FROM notes')[0]!.values[0]![0], 0);
+    await store.events.append('note-1', [{ type: 'note.added', data: { id: 'again', text: 'x' } }], 'no-stream', meta);
+    assert.deepEqual(store.db.exec('SELECT id FROM notes')[0]?.values, [['again']]);
+    crash(store);
+  });
+});
