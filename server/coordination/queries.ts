@@ -33,6 +33,7 @@ function toAgent(r: AgentRow, now: number, policy: Liveness): AgentRecord {
     registeredAt: r.registered_at,
     lastSeen: iso(r.last_seen),
     active: r.active === 1 && now - r.last_seen <= policy.inactiveAfterMs,
+    inactiveRecorded: r.active === 0,
   };
 }
 

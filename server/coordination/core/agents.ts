@@ -13,6 +13,8 @@ import { type CoordinationPolicy, duration, iso, toMs } from './policy';
 /** An agent as the host keeps it: the public view plus the key that identifies its client. */
 export interface AgentRecord extends Agent {
   clientKey: string | null;
+  /** An agent.inactive was recorded and no heartbeat since (what the sweep needs; `active` is computed from lastSeen). */
+  inactiveRecorded: boolean;
 }
 
 export type AgentRegisterInput = z.output<typeof agentRegisterParamsSchema>;
@@ -42,7 +44,7 @@ export function requireAgent(agents: readonly AgentRecord[], name: string, role 
 }
 
 export function publicAgent(record: AgentRecord): Agent {
-  const { clientKey: _clientKey, ...agent } = record;
+  const { clientKey: _clientKey, inactiveRecorded: _inactiveRecorded, ...agent } = record;
   return agent;
 }
 
@@ -117,20 +119,20 @@ export function decideHeartbeat(
   const record = requireAgent(agents, name);
   const stale = ctx.now - toMs(record.lastSeen) >= ctx.policy.heartbeatRecordMs;
   const events: CoordinationEvent[] =
-    stale || !record.active
+    stale || !record.active || record.inactiveRecorded
       ? [{ stream: CoordinationStreams.agents, type: 'agent.heartbeat', data: { name: record.name, at: iso(ctx.now) } }]
       : [];
   const lastSeen = events.length > 0 ? iso(ctx.now) : record.lastSeen;
   return { events, result: { agent: { ...publicAgent(record), lastSeen, active: true } } };
 }
 
-/** agent.inactive for every agent still marked active but silent past the threshold. */
+/** agent.inactive for every agent silent past the threshold and not yet recorded as inactive. */
 export function sweepAgents(
   agents: readonly AgentRecord[],
   ctx: { now: number; policy: Pick<CoordinationPolicy, 'inactiveAfterMs'> },
 ): CoordinationEvent[] {
   return agents
-    .filter((a) => a.active && !isAgentActive(a, ctx.now, ctx.policy))
+    .filter((a) => !a.inactiveRecorded && !isAgentActive(a, ctx.now, ctx.policy))
     .map((a) => ({
       stream: CoordinationStreams.agents,
       type: 'agent.inactive' as const,
