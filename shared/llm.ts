@@ -2,7 +2,7 @@
 // budgets, breaker states, the cost report, the events the gateway appends, and the host
 // requests. Money is always an integer number of micro-dollars (1 USD = 1,000,000) so sums
 // never drift; `formatUsd` turns it into text at the edge.
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { ApiaryErrorData } from './errors';
 import type { BudgetSettingsParams, CostReportParams, LlmAskParams } from './llmSchemas';
 
@@ -204,6 +204,7 @@ export interface LlmCallStarted {
   epic?: string;
   stream: boolean;
   maxTokens: number;
+  /** Prompt tokens the reservation assumes: counted plus a small margin, or a conservative estimate. */
   inputTokens: number;
   inputTokensSource: 'count_tokens' | 'estimate';
   reservation: Reservation;
@@ -324,6 +325,9 @@ export interface LlmAskResult {
 
 export const LlmAskRequest = new RequestType<LlmAskParams, LlmAskResult, ApiaryErrorData>('apiary/llm/ask');
 export const CostReportRequest = new RequestType<CostReportParams, CostReport, ApiaryErrorData>('apiary/cost/report');
+/** The caps in force (micro-dollars; an absent scope has no cap). */
+export const BudgetGetRequest = new RequestType0<BudgetCaps, ApiaryErrorData>('apiary/cost/budgets');
+/** Sets caps in US dollars (null removes one); answers the caps now in force. */
 export const BudgetSetRequest = new RequestType<BudgetSettingsParams, BudgetCaps, ApiaryErrorData>('apiary/cost/budgets/set');
 
 /** Pushed after a call settles or fails, a breaker changes or budgets change: views re-query the report. */

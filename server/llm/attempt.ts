@@ -36,7 +36,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     else s.addEventListener('abort', fn, { once: true });
     return { s, fn };
   });
-  const deadlineTimer = setTimeout(() => abort('deadline'), Math.max(0, input.deadlineInMs));
+  // setTimeout fires at once for delays past 2^31-1 ms, so clamp (the deadline is re-armed per attempt).
+  const deadlineTimer = setTimeout(() => abort('deadline'), Math.min(2 ** 31 - 1, Math.max(0, input.deadlineInMs)));
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   const armIdle = () => {
     if (idleTimer) clearTimeout(idleTimer);

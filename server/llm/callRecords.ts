@@ -1,7 +1,9 @@
 // Building what a settled call leaves behind: the record the cost views read and the result
 // the caller gets, both from the admission event and the response.
 import type { Message, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
-import type { CallRecord, CostBreakdown, LlmAskParams, LlmAskResult, LlmCallStarted, Usage } from '../../shared/llm';
+import { ApiaryError } from '../../shared/errors';
+import type { CallRecord, CostBreakdown, LlmAskResult, LlmCallStarted, Usage } from '../../shared/llm';
+import { llmAskParamsSchema } from '../../shared/llmSchemas';
 import type { CallRequest, CallResult } from './gatewayTypes';
 
 export interface Settlement {
@@ -59,8 +61,14 @@ export function callResult(rec: CallRecord, message: Message): CallResult {
   return result;
 }
 
-/** `apiary/llm/ask` params (already validated) as a gateway call. */
-export function askRequest(p: LlmAskParams, agent: string, signal?: AbortSignal): CallRequest {
+/** Validates `apiary/llm/ask` params and turns them into a gateway call. */
+export function askRequest(params: unknown, agent: string, signal?: AbortSignal): CallRequest {
+  const parsed = llmAskParamsSchema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiaryError('invalid_params', `Invalid ask: ${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`, 'Give a non-empty prompt; tier is small, medium or large; maxTokens 1–128000.');
+  }
+  const p = parsed.data;
   const req: CallRequest = { agent, messages: [{ role: 'user', content: p.prompt }] };
   if (p.tier) req.tier = p.tier;
   if (p.system) req.system = p.system;

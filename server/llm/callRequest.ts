@@ -2,6 +2,7 @@
 // on the stable prefix).
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { ApiaryError } from '../../shared/errors';
+import type { Tier } from '../../shared/llm';
 import { TIERS } from '../../shared/llm';
 import type { CallRequest } from './gatewayTypes';
 import { placeBreakpoints, type CacheTtl } from './promptCache';
@@ -36,4 +37,18 @@ export function messageParams(req: CallRequest, model: string, maxTokens: number
   if (prefix.tools) params.tools = prefix.tools;
   if (req.toolChoice) params.tool_choice = req.toolChoice;
   return params;
+}
+
+/** The models a call may use, in order: its own, then (with failover) the other tiers' models. */
+export function modelChain(req: CallRequest, pricing: Pricing, failoverOrder: Record<Tier, Tier[]>): Array<{ model: string; tier?: Tier }> {
+  const primaryTier = req.model !== undefined ? pricing.tierOf(req.model) : (req.tier ?? 'medium');
+  const primary = req.model ?? pricing.tiers[primaryTier ?? 'medium'];
+  const chain: Array<{ model: string; tier?: Tier }> = [{ model: primary, ...(primaryTier ? { tier: primaryTier } : {}) }];
+  if (req.failover && primaryTier) {
+    for (const t of failoverOrder[primaryTier]) {
+      const m = pricing.tiers[t];
+      if (!chain.some((c) => c.model === m)) chain.push({ model: m, tier: t });
+    }
+  }
+  return chain;
 }

@@ -12,13 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { ApiaryError } from '../../shared/errors';
 import type { BreakerStatus, BudgetCaps, BudgetOverrideGranted, CostChanged, CostReport, LlmAskResult, LlmCallStarted, LlmEvent, Tier } from '../../shared/llm';
 import { LlmEventTypes } from '../../shared/llm';
-import { llmAskParamsSchema } from '../../shared/llmSchemas';
 import { runAttempt } from './attempt';
 import { DEFAULT_BREAKER_OPTIONS, type Outcome } from './breaker';
 import { BreakerBoard } from './breakerBoard';
 import { applyBudgetSettings } from './budgetSettings';
 import { breakerOpen, budgetExceeded, callFailed, noApiKey } from './callErrors';
-import { cacheTtlOf, messageParams, validateCallRequest } from './callRequest';
+import { cacheTtlOf, messageParams, modelChain, validateCallRequest } from './callRequest';
 import { askRequest, askResult, callRecord, callResult } from './callRecords';
 import { costOf, normaliseUsage, worstCaseMicros } from './cost';
 import { applyCostEvent, foldCostView, pruneCostView, type CostView } from './costView';
@@ -31,7 +30,7 @@ import { loadPricing, type CompiledPrice, type Pricing } from './pricing/priceTa
 import { computeCostReport } from './report';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { scrubText, scrubValue } from './scrub';
-import { estimatePromptTokens } from './tokens';
+import { countPromptTokens } from './tokens';
 
 export type { CallRequest, CallResult, GatewayOptions } from './gatewayTypes';
 
@@ -118,12 +117,7 @@ export class LlmGateway {
 
   /** The `apiary/llm/ask` request: one prompt, one answer. */
   async ask(params: unknown, ctx: { agent: string; signal?: AbortSignal }): Promise<LlmAskResult> {
-    const parsed = llmAskParamsSchema.safeParse(params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ApiaryError('invalid_params', `Invalid ask: ${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`, 'Give a non-empty prompt; tier is small, medium or large; maxTokens 1–128000.');
-    }
-    return askResult(await this.call(askRequest(parsed.data, ctx.agent, ctx.signal)));
+    return askResult(await this.call(askRequest(params, ctx.agent, ctx.signal)));
   }
 
   /** Sets caps (USD; null removes one, absent keeps it) and records them. Returns the caps in force. */
@@ -217,15 +211,8 @@ export class LlmGateway {
   /** The first model of the call's chain whose breaker lets it through. */
   private select(req: CallRequest): Selection {
     const now = this.clock.now();
-    const primaryTier = req.model !== undefined ? this.pricing.tierOf(req.model) : (req.tier ?? 'medium');
-    const primary = req.model ?? this.pricing.tiers[primaryTier ?? 'medium'];
-    const chain: Array<{ model: string; tier?: Tier }> = [{ model: primary, ...(primaryTier ? { tier: primaryTier } : {}) }];
-    if (req.failover && primaryTier) {
-      for (const t of this.failoverOrder[primaryTier]) {
-        const m = this.pricing.tiers[t];
-        if (!chain.some((c) => c.model === m)) chain.push({ model: m, tier: t });
-      }
-    }
+    const chain = modelChain(req, this.pricing, this.failoverOrder);
+    const primary = chain[0]!.model;
     const refused: Array<{ model: string; retryAt?: number; probing: boolean }> = [];
     for (const c of chain) {
       const a = this.breakers.admit(c.model, now);
@@ -241,31 +228,14 @@ export class LlmGateway {
     throw breakerOpen(refused, req.failover === true);
   }
 
-  private async countInput(params: MessageCreateParamsNonStreaming, signal: AbortSignal | undefined): Promise<{ tokens: number; source: 'count_tokens' | 'estimate' }> {
-    const parts = { system: params.system, tools: params.tools, messages: params.messages };
-    if (this.opts.tokenCounting !== 'estimate' && this.client) {
-      try {
-        const body = { model: params.model, messages: params.messages, ...(params.system ? { system: params.system } : {}), ...(params.tools ? { tools: params.tools } : {}), ...(params.tool_choice ? { tool_choice: params.tool_choice } : {}) };
-        const signals = [this.shutdown.signal, ...(signal ? [signal] : [])];
-        const r = await this.client.messages.countTokens(body, { signal: AbortSignal.any(signals), timeout: 15_000, maxRetries: 0 });
-        // count_tokens is documented as an estimate that can differ slightly: reserve a margin.
-        return { tokens: r.input_tokens + Math.ceil(r.input_tokens / 50) + 8, source: 'count_tokens' };
-      } catch (err) {
-        if (signal?.aborted || this.shutdown.signal.aborted) {
-          throw new ApiaryError('unavailable', 'The call was cancelled before it was sent.', 'Nothing was charged.');
-        }
-        this.log('warn', `count_tokens failed, estimating the prompt size instead: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    return { tokens: estimatePromptTokens(parts), source: 'estimate' };
-  }
-
   private async admitCall(req: CallRequest, sel: Selection): Promise<Admitted> {
     const maxTokens = this.maxTokensOf(req);
     const cacheTtl = cacheTtlOf(req);
     const params = messageParams(req, sel.model, maxTokens);
-    const counted = await this.countInput(params, req.signal);
-    if (req.signal?.aborted) throw new ApiaryError('unavailable', 'The call was cancelled before it was sent.', 'Nothing was charged.');
+    const signal = AbortSignal.any([this.shutdown.signal, ...(req.signal ? [req.signal] : [])]);
+    const client = this.opts.tokenCounting === 'estimate' ? undefined : this.client;
+    const counted = await countPromptTokens(client, params, signal, (why) => this.log('warn', `count_tokens failed, estimating the prompt size instead: ${why}`)).catch(() => undefined);
+    if (!counted || signal.aborted) throw new ApiaryError('unavailable', 'The call was cancelled before it was sent.', 'Nothing was charged.');
 
     // From here to the append nothing is awaited: the budget check and the reservation are one
     // step, so concurrent calls in this process see each other's reservations.

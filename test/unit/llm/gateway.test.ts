@@ -157,4 +157,18 @@ describe('LLM gateway calls', () => {
     assert.equal(r.api.messageRequests().length, 0);
     assert.equal(r.gateway.costView().ledger.open.size, 0);
   });
+
+  it('on close cancels calls in flight, records them as failed, and refuses new ones', async () => {
+    r.api.onMessage(() => reply.hang());
+    const inFlight = r.gateway.call({ agent: 'a', messages: user('slow') }).catch((e: unknown) => e);
+    await r.api.waitForMessages(1);
+    await r.gateway.close();
+    const err = await inFlight;
+    assert.ok(err instanceof ApiaryError);
+    assert.match(err.message, /shut down/);
+    assert.equal(r.sink.ofType(LlmEventTypes.callFailed)[0]!.kind, 'aborted');
+    assert.equal(r.gateway.costView().ledger.open.size, 0);
+    const after = await r.gateway.call({ agent: 'a', messages: user('x') }).catch((e: unknown) => e);
+    assert.ok(after instanceof ApiaryError && after.code === 'unavailable');
+  });
 });
