@@ -54,20 +54,28 @@ export class CasLocks {
     return `$caslock-${name}`;
   }
 
-  state(name: string): { holder: string; expiresAt: number } | null {
-    const row = one<Row>(this.store.db, 'SELECT holder, expires_at, version FROM caslocks WHERE name = ?', [name]);
+  private row(name: string): Row | undefined {
+    return one<Row>(this.store.db, 'SELECT holder, expires_at, version FROM caslocks WHERE name = ?', [name]);
+  }
+
+  private live(row: Row | undefined): { holder: string; expiresAt: number } | null {
     if (!row || row.holder === null || row.expires_at === null || row.expires_at <= this.now()) return null;
     return { holder: row.holder, expiresAt: row.expires_at };
+  }
+
+  state(name: string): { holder: string; expiresAt: number } | null {
+    return this.live(this.row(name));
   }
 
   /** Acquires, or renews when `holder` already holds it. */
   async acquire(name: string, holder: string, ttlMs: number): Promise<AcquireResult> {
     if (!(ttlMs > 0)) throw new ApiaryError('invalid_params', 'ttlMs must be positive', 'Give the lock a lifetime in milliseconds.');
-    const current = this.state(name);
+    const row = this.row(name);
+    const current = this.live(row);
     if (current && current.holder !== holder) return { acquired: false, ...current };
-    // The stream version read here is the compare of compare-and-set. The log's version is the
-    // truth even while an earlier append is still on its way to disk.
-    const expected = this.store.events.version(this.streamOf(name));
+    // The compare of compare-and-set is the version of the state just read: an acquire still on
+    // its way to disk has already moved the stream past it, so a racing acquirer loses.
+    const expected = row?.version ?? 0;
     const expiresAt = this.now() + ttlMs;
     try {
       const r = await this.store.events.append(
