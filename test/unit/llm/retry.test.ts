@@ -75,7 +75,7 @@ describe('gateway retries through the SDK', () => {
   });
 
   it('retries an attempt that hangs past its timeout, and a dropped connection', async () => {
-    r = await rig({ attemptTimeoutMs: 200, streamIdleTimeoutMs: 200 });
+    r = await rig({ attemptTimeoutMs: 500, streamIdleTimeoutMs: 500 });
     r.api.enqueue(reply.hang(), reply.drop(), reply.text('third time'));
     const res = await r.gateway.call({ agent: 'a', messages: user('x') });
     assert.equal(res.text, 'third time');
@@ -83,7 +83,7 @@ describe('gateway retries through the SDK', () => {
   });
 
   it('times out a stream that goes silent midway and retries it when no text was delivered yet', async () => {
-    r = await rig({ streamIdleTimeoutMs: 200 });
+    r = await rig({ streamIdleTimeoutMs: 500 });
     r.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'never finished' }], hangAfterEvents: 1 }, reply.text('finished'));
     const res = await r.gateway.call({ agent: 'a', messages: user('x'), stream: true });
     assert.equal(res.text, 'finished');
