@@ -31,8 +31,16 @@ export class Cursors {
 
   /** Next events after the checkpoint (system streams left out). */
   next(name: string, max = 500): EventEnvelope[] {
-    const from = this.position(name) + 1;
-    return this.store.events.read({ from, limit: max * 4 }).filter((e) => !isSystemStream(e.stream)).slice(0, max);
+    let from = this.position(name) + 1;
+    const out: EventEnvelope[] = [];
+    // Read on past windows made only of system events: an empty answer must mean "nothing more".
+    while (out.length < max && from <= this.store.head) {
+      const window = this.store.events.read({ from, limit: max * 4 });
+      if (window.length === 0) break;
+      for (const e of window) if (!isSystemStream(e.stream) && out.length < max) out.push(e);
+      from = window[window.length - 1]!.position + 1;
+    }
+    return out;
   }
 
   async commit(name: string, position: number, actor = 'host'): Promise<void> {
