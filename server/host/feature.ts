@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import type { WorkspacePaths } from './paths';
 import type { HostInfo } from '../../shared/protocol';
 import type { Session } from './session';
+import type { McpResource, McpTool } from '../mcp/tool';
 
 /** What a capability gets from the host it runs in. */
 export interface HostContext {
@@ -35,5 +36,12 @@ export interface Feature {
   name: string;
   projections?: Projection[];
   ownedStreamPrefixes?: string[];
-  start(ctx: HostContext, rpc: RpcRegistry): void | { dispose(): void | Promise<void> };
+  /** May finish asynchronously (e.g. after binding a port); the host waits for it. */
+  start(ctx: HostContext, rpc: RpcRegistry): void | { dispose(): void | Promise<void> } | Promise<void | { dispose(): void | Promise<void> }>;
+  /** What this feature adds to HostInfo (host.json, hello), e.g. the MCP endpoint; read after every feature started. */
+  hostInfo?(): Partial<Pick<HostInfo, 'mcp'>>;
+  /** Tools this feature offers MCP clients; called once, after every feature has started. */
+  tools?(ctx: HostContext): McpTool[];
+  /** Resources this feature offers MCP clients (subscribable); called once, after every feature has started. */
+  resources?(ctx: HostContext): McpResource[];
 }

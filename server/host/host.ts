@@ -107,7 +107,7 @@ export class Host {
     const host = new Host(paths, store, log, opts, lock.release);
     try {
       for (const f of opts.features) {
-        const started = f.start(host.ctx, host.rpc);
+        const started = await f.start(host.ctx, host.rpc);
         if (started) host.disposers.push(() => started.dispose());
       }
       await host.listen();
@@ -126,6 +126,7 @@ export class Host {
 
   info(): HostInfo {
     return {
+      ...Object.assign({}, ...this.opts.features.map((f) => f.hostInfo?.() ?? {})),
       pid: process.pid,
       version: VERSION,
       protocol: PROTOCOL_VERSION,
