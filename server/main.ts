@@ -9,9 +9,10 @@ import { Host } from './host/host';
 import { VERSION } from './host/version';
 import { coreFeature } from './rpc/core';
 import { eventsFeature } from './rpc/events';
+import { mcpFeature } from './mcp/feature';
 
-/** Every capability the host runs, in start order. */
-export function hostFeatures(): Feature[] {
+/** Every capability the host runs, in start order (`extra`: more features, e.g. in tests; they start before MCP). */
+export function hostFeatures(extra: Feature[] = []): Feature[] {
   const features: Feature[] = [coreFeature];
   const all = (): Feature[] => features;
   features.push(
@@ -20,6 +21,9 @@ export function hostFeatures(): Feature[] {
       () => all().flatMap((f) => f.ownedStreamPrefixes ?? []),
     ),
   );
+  features.push(...extra);
+  // Last: it gathers the tools and resources of every feature started before it.
+  features.push(mcpFeature({ features: all }));
   return features;
 }
 
