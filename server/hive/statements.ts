@@ -12,6 +12,12 @@ import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
 export type Row = Record<string, SqlValue>;
 type Params = SqlValue[];
 
+function toRow(columns: string[], values: SqlValue[]): Row {
+  const row: Row = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i]!;
+  return row;
+}
+
 function isClosedStatement(err: unknown): boolean {
   const text = typeof err === 'string' ? err : err instanceof Error ? err.message : '';
   return /statement closed|finalized/i.test(text);
@@ -55,13 +61,18 @@ export class StatementCache {
   }
 
   get(sql: string, params: Params = []): Row | undefined {
-    return this.use(sql, params, (stmt) => (stmt.step() ? (stmt.getAsObject() as Row) : undefined));
+    return this.use(sql, params, (stmt) => (stmt.step() ? toRow(stmt.getColumnNames(), stmt.get()) : undefined));
   }
 
   all(sql: string, params: Params = []): Row[] {
     return this.use(sql, params, (stmt) => {
       const rows: Row[] = [];
-      while (stmt.step()) rows.push(stmt.getAsObject() as Row);
+      // getAsObject asks for the column names on every row; asking once is much faster on big reads.
+      let columns: string[] | undefined;
+      while (stmt.step()) {
+        columns ??= stmt.getColumnNames();
+        rows.push(toRow(columns, stmt.get()));
+      }
       return rows;
     });
   }

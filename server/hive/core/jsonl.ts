@@ -10,7 +10,7 @@
 // Claims are host-local leases and never written.
 import type { CellRecord, HiveProblem } from '../../../shared/hive';
 import { cellRecordSchema } from '../../../shared/hiveSchemas';
-import { compareIds } from './ids';
+import { idSortKey } from './ids';
 import { normalizeRecord } from './record';
 
 export const CELL_KEY_ORDER = [
@@ -48,16 +48,18 @@ export function serializeRecord(record: CellRecord): string {
   const r = normalizeRecord(record);
   const out: Record<string, unknown> = {};
   for (const key of CELL_KEY_ORDER) {
-    if (ALWAYS.has(key) || !isEmpty(r[key])) out[key] = r[key];
+    const value = r[key];
+    if (ALWAYS.has(key) || !isEmpty(value)) out[key] = value;
   }
   return JSON.stringify(out);
 }
 
 /** The whole file: records sorted by id, then lines kept verbatim (unparsable ones from before). */
 export function serializeJsonl(records: Iterable<CellRecord>, keptLines: readonly string[] = []): string {
-  const sorted = [...records].sort((a, b) => compareIds(a.id, b.id));
+  const keyed = [...records].map((r) => [idSortKey(r.id), r] as const);
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   let text = '';
-  for (const r of sorted) text += serializeRecord(r) + '\n';
+  for (const [, r] of keyed) text += serializeRecord(r) + '\n';
   for (const line of keptLines) text += line + '\n';
   return text;
 }
@@ -82,7 +84,22 @@ function describeZodError(issues: ReadonlyArray<{ path: PropertyKey[]; message: 
     .join('; ');
 }
 
-export function parseJsonl(text: string, source: HiveProblem['source'] = 'file'): ParsedJsonl {
+/** Lines already parsed (a record, or why it is unusable), shared between parses of similar files. */
+export type LineCache = Map<string, CellRecord | string>;
+
+function parseLine(raw: string): CellRecord | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    return `not JSON: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const parsed = cellRecordSchema.safeParse(value);
+  if (!parsed.success) return `not a cell: ${describeZodError(parsed.error.issues)}`;
+  return normalizeRecord(parsed.data);
+}
+
+export function parseJsonl(text: string, source: HiveProblem['source'] = 'file', cache: LineCache = new Map()): ParsedJsonl {
   const records: CellRecord[] = [];
   const problems: HiveProblem[] = [];
   const unparsed: UnparsedLine[] = [];
@@ -96,25 +113,22 @@ export function parseJsonl(text: string, source: HiveProblem['source'] = 'file')
       problems.push({ line, reason, source, text: raw.length > 200 ? raw.slice(0, 200) + '…' : raw });
       unparsed.push({ line, text: raw });
     };
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      fail(`not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    let result = cache.get(raw);
+    if (result === undefined) {
+      result = parseLine(raw);
+      cache.set(raw, result);
+    }
+    if (typeof result === 'string') {
+      fail(result);
       continue;
     }
-    const parsed = cellRecordSchema.safeParse(value);
-    if (!parsed.success) {
-      fail(`not a cell: ${describeZodError(parsed.error.issues)}`);
-      continue;
-    }
-    const earlier = seen.get(parsed.data.id);
+    const earlier = seen.get(result.id);
     if (earlier !== undefined) {
-      fail(`duplicate id ${parsed.data.id} (first on line ${earlier})`);
+      fail(`duplicate id ${result.id} (first on line ${earlier})`);
       continue;
     }
-    seen.set(parsed.data.id, line);
-    records.push(normalizeRecord(parsed.data));
+    seen.set(result.id, line);
+    records.push(result);
   }
   return { records, problems, unparsed };
 }
@@ -124,6 +138,27 @@ export function parseJsonl(text: string, source: HiveProblem['source'] = 'file')
  * it could not parse, kept at the end so a hand edit gone wrong is never lost.
  */
 export function renderHiveFile(records: Iterable<CellRecord>, previousText = ''): string {
-  const kept = previousText ? parseJsonl(previousText).unparsed.map((u) => u.text) : [];
-  return serializeJsonl(records, kept);
+  const text = serializeJsonl(records);
+  if (!previousText) return text;
+  const previous = previousText
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line.trim() !== '');
+  // Only lines that are not being written again can be unparsable; parse just those. A valid line
+  // is an older version of a cell (superseded, dropped) unless its id occurs twice in the file:
+  // then it is a duplicate, which is kept like any line the host cannot use.
+  const written = new Set(text.split('\n'));
+  const idCount = new Map<string, number>();
+  for (const line of previous) {
+    const id = /^\{"id":"([^"\\]*)"/.exec(line)?.[1];
+    if (id !== undefined) idCount.set(id, (idCount.get(id) ?? 0) + 1);
+  }
+  let kept = '';
+  for (const line of previous) {
+    if (written.has(line)) continue;
+    const parsed = parseJsonl(line);
+    const record = parsed.records[0];
+    if (!record || (idCount.get(record.id) ?? 0) > 1) kept += line + '\n';
+  }
+  return text + kept;
 }

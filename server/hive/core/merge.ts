@@ -14,7 +14,7 @@
 //   • a line that cannot be parsed is reported with its line number and kept, at the end of the file.
 import type { CellComment, CellDependency, CellRecord, HiveNewEvent, HiveProblem, ImportSource } from '../../../shared/hive';
 import { compareIds } from './ids';
-import { parseJsonl, serializeJsonl, serializeRecord, type ParsedJsonl } from './jsonl';
+import { parseJsonl, serializeJsonl, serializeRecord, type LineCache, type ParsedJsonl } from './jsonl';
 import { normalizeRecord, recordsEqual, sortKeysDeep } from './record';
 import { iso } from './view';
 
@@ -126,7 +126,10 @@ function mergeKept(parsed: Record<'base' | 'ours' | 'theirs', ParsedJsonl>): str
 }
 
 export function mergeHive(base: string, ours: string, theirs: string, options: MergeOptions): HiveMergeResult {
-  const parsed = { base: parseJsonl(base, 'base'), ours: parseJsonl(ours, 'ours'), theirs: parseJsonl(theirs, 'theirs') };
+  // The three files share most lines: each distinct line is parsed once and yields one object,
+  // so an unchanged cell is recognised by identity below.
+  const cache: LineCache = new Map();
+  const parsed = { base: parseJsonl(base, 'base', cache), ours: parseJsonl(ours, 'ours', cache), theirs: parseJsonl(theirs, 'theirs', cache) };
   const index = (records: CellRecord[]) => new Map(records.map((r) => [r.id, r]));
   const b = index(parsed.base.records);
   const o = index(parsed.ours.records);
@@ -139,7 +142,7 @@ export function mergeHive(base: string, ours: string, theirs: string, options: M
     const yours = t.get(id);
     const was = b.get(id);
     if (mine && yours) {
-      merged.push(mergeRecord(was, mine, yours, conflicts));
+      merged.push(mine === yours ? mine : mergeRecord(was, mine, yours, conflicts));
     } else {
       const present = (mine ?? yours)!;
       if (!was) {
@@ -158,7 +161,7 @@ export function mergeHive(base: string, ours: string, theirs: string, options: M
   const changed: string[] = [];
   for (const r of merged) {
     const mine = o.get(r.id);
-    if (!mine || serializeRecord(mine) !== serializeRecord(r)) {
+    if (!mine || (mine !== r && serializeRecord(mine) !== serializeRecord(r))) {
       changed.push(r.id);
       events.push({ type: 'hive.cell.imported', data: { cell: r, source, at } });
     }

@@ -4,6 +4,7 @@ import type { Cell, CellDependency, CellRecord } from '../../../shared/hive';
 import { compareIds } from './ids';
 
 function sortedSet(values: readonly string[]): string[] {
+  if (values.length < 2) return [...values];
   return [...new Set(values)].sort();
 }
 
@@ -25,12 +26,17 @@ export function sortKeysDeep(value: unknown): unknown {
   return value;
 }
 
-export function normalizeRecord(r: CellRecord): CellRecord {
+function normalizeDeps(list: readonly CellDependency[]): CellDependency[] {
   const deps = new Map<string, CellDependency>();
-  for (const d of r.dependencies) {
+  for (const d of list) {
     const key = `${d.dependsOn}\u0000${d.type}`;
     if (!deps.has(key)) deps.set(key, { dependsOn: d.dependsOn, type: d.type, createdAt: d.createdAt, createdBy: d.createdBy });
   }
+  return [...deps.values()].sort(compareDeps);
+}
+
+// Called for every line written, so the common empty cases skip the sorting machinery.
+export function normalizeRecord(r: CellRecord): CellRecord {
   return {
     id: r.id,
     title: r.title,
@@ -42,9 +48,12 @@ export function normalizeRecord(r: CellRecord): CellRecord {
     assignee: r.assignee,
     labels: sortedSet(r.labels),
     files: sortedSet(r.files),
-    dependencies: [...deps.values()].sort(compareDeps),
-    comments: [...r.comments].sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, author: c.author, text: c.text, createdAt: c.createdAt })),
-    metadata: sortKeysDeep(r.metadata) as Record<string, unknown>,
+    dependencies: r.dependencies.length === 0 ? [] : normalizeDeps(r.dependencies),
+    comments:
+      r.comments.length === 0
+        ? []
+        : [...r.comments].sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, author: c.author, text: c.text, createdAt: c.createdAt })),
+    metadata: Object.keys(r.metadata).length === 0 ? {} : (sortKeysDeep(r.metadata) as Record<string, unknown>),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     closedAt: r.closedAt,

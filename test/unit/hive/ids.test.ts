@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { childNumber, compareIds, hashId, idLengthFor, MAX_ID_LENGTH, MIN_ID_LENGTH, newCellId } from '../../../server/hive/core/ids';
+import { childNumber, compareIds, hashId, idSortKey, idLengthFor, MAX_ID_LENGTH, MIN_ID_LENGTH, newCellId } from '../../../server/hive/core/ids';
 import { TestHive } from './harness';
 
 const birthday = (n: number, length: number) => 1 - Math.exp(-(n * n) / (2 * Math.pow(36, length)));
@@ -96,8 +96,11 @@ describe('hive ids', () => {
     });
 
     it('sort the way people read them', () => {
-      const ids = ['ap-b', 'ap-a.10', 'ap-a.2', 'ap-a', 'ap-a.2.1'];
-      assert.deepEqual([...ids].sort(compareIds), ['ap-a', 'ap-a.2', 'ap-a.2.1', 'ap-a.10', 'ap-b']);
+      const ids = ['ap-b', 'ap-a.10', 'ap-a.2', 'ap-a', 'ap-a.2.1', 'ap-a0', 'ap-a.1'];
+      const expected = ['ap-a', 'ap-a.1', 'ap-a.2', 'ap-a.2.1', 'ap-a.10', 'ap-a0', 'ap-b'];
+      assert.deepEqual([...ids].sort(compareIds), expected);
+      const byKey = [...ids].sort((x, y) => (idSortKey(x) < idSortKey(y) ? -1 : idSortKey(x) > idSortKey(y) ? 1 : 0));
+      assert.deepEqual(byKey, expected, 'sort keys give the same order');
     });
   });
 });

@@ -86,6 +86,13 @@ describe('hive JSONL', () => {
     assert.equal(JSON.parse(lines[0]!).title, 'renamed');
   });
 
+  it('drops superseded versions of a cell on rewrite but keeps a duplicate line', () => {
+    const old = serializeRecord(record('ap-a', { title: 'old title' }));
+    const dup = serializeRecord(record('ap-a', { title: 'duplicate' }));
+    assert.equal(renderHiveFile([record('ap-a')], old + '\n'), serializeJsonl([record('ap-a')]));
+    assert.equal(renderHiveFile([record('ap-a')], old + '\n' + dup + '\n'), serializeJsonl([record('ap-a')]) + old + '\n' + dup + '\n');
+  });
+
   it('fills omitted keys with their empty values', () => {
     const parsed = parseJsonl('{"id":"ap-a","title":"t","createdAt":"2025-03-01T09:00:00.000Z","updatedAt":"2025-03-01T09:00:00.000Z"}\n');
     assert.deepEqual(parsed.records[0], record('ap-a', { title: 't' }));
