@@ -6,7 +6,7 @@ import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
 import type { Store } from '../store';
-import { one } from './sql';
+import { one, run } from './sql';
 
 interface AcquiredData {
   name: string;
@@ -26,10 +26,10 @@ export const casLockProjection: Projection = {
   apply(db: Database, e: EventEnvelope): void {
     if (e.type === 'caslock.acquired') {
       const d = e.data as AcquiredData;
-      db.run('INSERT OR REPLACE INTO caslocks VALUES (?, ?, ?, ?)', [d.name, d.holder, d.expiresAt, e.version]);
+      run(db, 'INSERT OR REPLACE INTO caslocks VALUES (?, ?, ?, ?)', [d.name, d.holder, d.expiresAt, e.version]);
     } else {
       const d = e.data as ReleasedData;
-      db.run('INSERT OR REPLACE INTO caslocks VALUES (?, NULL, NULL, ?)', [d.name, e.version]);
+      run(db, 'INSERT OR REPLACE INTO caslocks VALUES (?, NULL, NULL, ?)', [d.name, e.version]);
     }
   },
 };

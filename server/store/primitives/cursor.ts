@@ -6,7 +6,7 @@ import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
 import type { Store } from '../store';
-import { one } from './sql';
+import { one, run } from './sql';
 
 export const cursorProjection: Projection = {
   name: 'cursor',
@@ -15,7 +15,7 @@ export const cursorProjection: Projection = {
   types: ['cursor.committed'],
   apply(db: Database, e: EventEnvelope): void {
     const d = e.data as { name: string; position: number };
-    db.run('INSERT OR REPLACE INTO cursors VALUES (?, ?)', [d.name, d.position]);
+    run(db, 'INSERT OR REPLACE INTO cursors VALUES (?, ?)', [d.name, d.position]);
   },
 };
 

@@ -7,7 +7,7 @@ import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
 import type { Store } from '../store';
-import { all, one } from './sql';
+import { all, one, run } from './sql';
 
 export type DeferredStatus = 'pending' | 'resolved' | 'rejected' | 'timed_out';
 
@@ -52,7 +52,7 @@ export const deferredProjection: Projection = {
   apply(db: Database, e: EventEnvelope): void {
     if (e.type === 'deferred.created') {
       const d = e.data as CreatedData;
-      db.run('INSERT OR IGNORE INTO deferreds VALUES (?, ?, NULL, NULL, ?, ?, ?, ?, NULL, NULL, ?)', [
+      run(db, 'INSERT OR IGNORE INTO deferreds VALUES (?, ?, NULL, NULL, ?, ?, ?, ?, NULL, NULL, ?)', [
         d.id,
         'pending',
         e.ts,
@@ -65,7 +65,7 @@ export const deferredProjection: Projection = {
     }
     const d = e.data as { id: string; value?: unknown; reason?: string; outcome?: 'resolved' | 'rejected' };
     const status = e.type === 'deferred.resolved' ? 'resolved' : e.type === 'deferred.rejected' ? 'rejected' : 'timed_out';
-    db.run("UPDATE deferreds SET status = ?, value = ?, reason = ?, settled_at = ?, settled_by = ? WHERE id = ? AND status = 'pending'", [
+    run(db, "UPDATE deferreds SET status = ?, value = ?, reason = ?, settled_at = ?, settled_by = ? WHERE id = ? AND status = 'pending'", [
       status,
       d.value === undefined ? null : JSON.stringify(d.value),
       d.reason ?? null,

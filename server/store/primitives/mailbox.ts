@@ -6,7 +6,7 @@ import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
 import type { Store } from '../store';
-import { all } from './sql';
+import { all, run } from './sql';
 
 interface SentData {
   mailbox: string;
@@ -31,10 +31,10 @@ export const mailboxProjection: Projection = {
   apply(db: Database, e: EventEnvelope): void {
     if (e.type === 'mailbox.sent') {
       const d = e.data as SentData;
-      db.run('INSERT OR IGNORE INTO mailbox_messages VALUES (?, ?, ?, ?, ?, ?)', [d.mailbox, d.id, e.position, JSON.stringify(d.body ?? null), e.ts, e.actor]);
+      run(db, 'INSERT OR IGNORE INTO mailbox_messages VALUES (?, ?, ?, ?, ?, ?)', [d.mailbox, d.id, e.position, JSON.stringify(d.body ?? null), e.ts, e.actor]);
     } else {
       const d = e.data as AckedData;
-      db.run('INSERT OR IGNORE INTO mailbox_acks VALUES (?, ?, ?, ?)', [d.mailbox, d.consumer, d.id, e.ts]);
+      run(db, 'INSERT OR IGNORE INTO mailbox_acks VALUES (?, ?, ?, ?)', [d.mailbox, d.consumer, d.id, e.ts]);
     }
   },
 };
