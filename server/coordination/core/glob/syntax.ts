@@ -132,6 +132,7 @@ export function bracketEnd(text: string, open: number): number {
 }
 
 const MAX_ALTERNATIVES = 256;
+const UNDECIDABLE = -2;
 
 /**
  * Expands `{a,b}` alternatives (nested, with empty members) into plain patterns, or null when
@@ -150,7 +151,8 @@ function expand(text: string): string[] | null {
   const close = matchingBrace(text, open);
   if (close < 0) return null;
   const body = text.slice(open + 1, close);
-  if (body.includes('**')) return null;
+  // `**` and brackets holding brace syntax inside braces read differently across glob dialects.
+  if (body.includes('**') || /\[[^\]]*[{},]/.test(body)) return null;
   const members = splitTopLevel(body);
   if (members === null || members.length < 2) return null;
   const prefix = text.slice(0, open);
@@ -169,8 +171,6 @@ function expand(text: string): string[] | null {
   }
   return out;
 }
-
-const UNDECIDABLE = -2;
 
 /** Next unescaped `ch` outside brackets; a bracket holding `{`, `}` or `,` makes it UNDECIDABLE. */
 function findUnescaped(text: string, ch: string, from: number): number {
