@@ -28,6 +28,7 @@ import {
   type LogLine,
   type StoreChanged,
 } from '../shared/protocol';
+import type { HelloParams } from '../shared/schemas';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { HostState } from './hostState';
 
@@ -105,6 +106,12 @@ export class HostClient implements vscode.Disposable {
     void this.connect(this.generation, 'starting');
   }
 
+  /** Sends the hello again (the host updates the session): applies a new log level without reconnecting. */
+  async refreshHello(): Promise<void> {
+    if (this.current.kind !== 'ready') return; // the next connection sends the current settings
+    this.session = await this.request(HelloRequest, this.helloParams());
+  }
+
   async status(): Promise<HostStatus> {
     return this.request(StatusRequest);
   }
@@ -151,10 +158,7 @@ export class HostClient implements vscode.Disposable {
     try {
       await client.start();
       if (gen !== this.generation) return;
-      this.session = await client.sendRequest(HelloRequest, {
-        client: { name: 'VS Code', kind: 'vscode-window', version: this.options.clientVersion },
-        logLevel: this.options.logLevel(),
-      });
+      this.session = await client.sendRequest(HelloRequest, this.helloParams());
       const status = await client.sendRequest(StatusRequest);
       if (gen !== this.generation) return;
       this.backoff.succeeded(Date.now());
@@ -163,6 +167,13 @@ export class HostClient implements vscode.Disposable {
     } catch (err) {
       this.fail(gen, describe(err));
     }
+  }
+
+  private helloParams(): HelloParams {
+    return {
+      client: { name: 'VS Code', kind: 'vscode-window', version: this.options.clientVersion },
+      logLevel: this.options.logLevel(),
+    };
   }
 
   private createClient(workspace: string, gen: number): LanguageClient {
@@ -184,8 +195,9 @@ export class HostClient implements vscode.Disposable {
         // A bad message is not a reason to drop the connection; a closed one is handled below.
         error: () => ({ action: ErrorAction.Continue, handled: true }),
         closed: () => {
-          this.fail(gen, 'The connection to the agent host closed.');
-          return { action: CloseAction.DoNotRestart, handled: true };
+          // The library cleans up this client itself after DoNotRestart: don't stop it too.
+          this.fail(gen, 'The connection to the agent host closed.', undefined, false);
+          return { action: CloseAction.DoNotRestart, handled: true, message: 'The agent host connection closed; Apiary reconnects on its own.' };
         },
       },
     };
@@ -202,16 +214,16 @@ export class HostClient implements vscode.Disposable {
   }
 
   /** The attempt `gen` failed: schedule the next one with backoff. */
-  private fail(gen: number, reason: string, hint?: string): void {
+  private fail(gen: number, reason: string, hint?: string, stopClient = true): void {
     if (gen !== this.generation || this.disposed) return;
     const workspace = this.options.workspace;
     if (!workspace) return;
     const old = this.abandon();
-    void this.stopQuietly(old);
+    if (stopClient) void this.stopQuietly(old);
     const delay = this.backoff.failed(Date.now());
     const attempt = this.backoff.attempts;
     const retryAt = Date.now() + delay;
-    this.log(`${reason} Retrying in ${Math.round(delay / 1000)} s (attempt ${attempt}).`);
+    this.options.output.warn(`${reason} Retrying in ${Math.round(delay / 1000)} s (attempt ${attempt}).`);
     if (attempt >= ERROR_AFTER_ATTEMPTS || hint) {
       this.setState({ kind: 'error', workspace, message: reason, retryAt, ...(hint ? { hint } : {}) });
     } else {
@@ -258,11 +270,12 @@ export class HostClient implements vscode.Disposable {
   private appendHostLog(line: LogLine): void {
     const out = this.options.output;
     // The channel stamps its own time (host and window share a clock), so the host's ts is not repeated.
-    const text = `[host] ${line.message}`;
-    if (line.level === 'error') out.error(text);
-    else if (line.level === 'warn') out.warn(text);
-    else if (line.level === 'debug') out.debug(text);
-    else out.info(text);
+    // apiary.host.logLevel already chose which lines the host sends; debug lines go out at info
+    // level because the channel's own filter (info by default) would hide them otherwise.
+    if (line.level === 'error') out.error(`[host] ${line.message}`);
+    else if (line.level === 'warn') out.warn(`[host] ${line.message}`);
+    else if (line.level === 'debug') out.info(`[host debug] ${line.message}`);
+    else out.info(`[host] ${line.message}`);
     for (const entry of this.handlers) if (entry.method === LogNotification.method) entry.handler(line);
   }
 

@@ -72,8 +72,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('apiary.host.nodePath')) void client.restart();
       else if (e.affectsConfiguration('apiary.host.logLevel')) {
-        output.info(`Host log level is now "${config().get('logLevel')}": reconnecting to apply it.`);
-        void client.restart();
+        client.refreshHello().catch((err: unknown) => output.warn(`Could not change the host log level: ${String(err)}`));
       }
     }),
   );

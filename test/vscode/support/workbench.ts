@@ -1,0 +1,192 @@
+// Driving the real VS Code workbench (code-server in Chromium) the way a person does: command
+// palette, status bar, views, notifications, the output panel. Specs share one Workbench.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+export interface StatusBarEntry {
+  text: string;
+  label: string;
+}
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    private readonly artifacts: string,
+  ) {}
+
+  /** Waits for the workbench to finish restoring (status bar and activity bar drawn). */
+  async ready(timeoutMs = 120_000): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page.locator('.part.activitybar, .part.sidebar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  // ── command palette ─────────────────────────────────────────────────────────────────────
+
+  /** Runs a command by its palette title, e.g. "Apiary: Show Host Status". */
+  async runCommand(title: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+    // The command may open a quick pick of its own, so wait for our row to go, not the widget.
+    await row.waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  async closeQuickInput(): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible()) await this.page.keyboard.press('Escape');
+  }
+
+  // ── status bar ──────────────────────────────────────────────────────────────────────────
+
+  /** The status bar item whose accessible label starts with `labelPrefix`. */
+  statusBarItem(labelPrefix: string): Locator {
+    return this.page.locator(`.part.statusbar .statusbar-item[aria-label^="${cssString(labelPrefix)}"]`).first();
+  }
+
+  async readStatusBarItem(labelPrefix: string): Promise<StatusBarEntry | undefined> {
+    const item = this.statusBarItem(labelPrefix);
+    if (!(await item.count())) return undefined;
+    return { text: (await item.innerText()).trim(), label: (await item.getAttribute('aria-label')) ?? '' };
+  }
+
+  /** Polls until the item's label starts with `wanted`; returns the entry. */
+  async waitForStatusBarItem(wanted: string, timeoutMs = 60_000): Promise<StatusBarEntry> {
+    const item = this.statusBarItem(wanted);
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    return { text: (await item.innerText()).trim(), label: (await item.getAttribute('aria-label')) ?? '' };
+  }
+
+  /** Hovers a status bar item and returns its tooltip's text. */
+  async statusBarTooltip(labelPrefix: string): Promise<string> {
+    await this.statusBarItem(labelPrefix).hover();
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .workbench-hover .hover-contents').first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = await hover.innerText();
+    await this.page.mouse.move(5, 5);
+    return text;
+  }
+
+  // ── views ───────────────────────────────────────────────────────────────────────────────
+
+  /** Opens a view container from the activity bar by its title (e.g. "Apiary"). */
+  async openViewContainer(title: string): Promise<void> {
+    const tab = this.page.locator(`.part.activitybar .action-item a[aria-label^="${cssString(title)}"]`).first();
+    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    const item = this.page.locator('.part.activitybar .action-item').filter({ has: tab }).first();
+    if ((await item.getAttribute('class'))?.includes('checked')) return;
+    await tab.click();
+  }
+
+  /** A view's pane in the side bar, found by its header title. */
+  view(title: string): Locator {
+    return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator('.pane-header .title', { hasText: exactText(title) }) }).first();
+  }
+
+  /** The visible rows of a tree view: label text and nesting level. */
+  async treeRows(viewTitle: string): Promise<Array<{ label: string; description: string; level: number }>> {
+    const rows = this.view(viewTitle).locator('.monaco-list-row');
+    const out: Array<{ label: string; description: string; level: number }> = [];
+    for (const row of await rows.all()) {
+      out.push({
+        label: (await row.locator('.label-name').first().innerText().catch(() => '')).trim(),
+        description: (await row.locator('.label-description').first().innerText().catch(() => '')).trim(),
+        level: Number((await row.getAttribute('aria-level')) ?? '1'),
+      });
+    }
+    return out;
+  }
+
+  // ── notifications, editors, output ──────────────────────────────────────────────────────
+
+  /** Messages of the notification toasts currently shown. */
+  async notifications(): Promise<string[]> {
+    const toasts = this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message');
+    return (await toasts.allInnerTexts()).map((t) => t.trim());
+  }
+
+  async waitForNotification(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: pattern }).first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await toast.innerText()).trim();
+  }
+
+  /** Title of the active editor tab. */
+  async activeEditorTitle(): Promise<string> {
+    return (await this.page.locator('.part.editor .tab.active .label-name').first().innerText()).trim();
+  }
+
+  /** The whole text of the active editor (not only the lines scrolled into view). */
+  async activeEditorText(): Promise<string> {
+    return this.editorText(this.page.locator('.part.editor .editor-instance .monaco-editor').first());
+  }
+
+  /** Shows an output channel in the panel and returns its whole text. */
+  async outputText(channel: string): Promise<string> {
+    await this.runCommand('Output: Show Output Channels...');
+    const pick = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: exactText(channel) }).first();
+    await pick.waitFor({ state: 'visible', timeout: 15_000 });
+    await pick.click();
+    return this.editorText(this.page.locator('.part.panel .monaco-editor').first());
+  }
+
+  /**
+   * Monaco renders only the lines in view, so the DOM cannot give a whole document: select all
+   * and copy, then read the clipboard (the rig grants clipboard access to the page).
+   */
+  private async editorText(editor: Locator): Promise<string> {
+    const lines = editor.locator('.view-lines');
+    await lines.waitFor({ state: 'visible', timeout: 15_000 });
+    await lines.click();
+    await this.page.evaluate(() => navigator.clipboard.writeText(''));
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+C');
+    await this.page.keyboard.press('Control+Home');
+    const text = await this.page.evaluate(() => navigator.clipboard.readText());
+    return normalizeSpaces(text);
+  }
+
+  /** Polls `read` until it returns text matching `pattern`. */
+  async waitForText(read: () => Promise<string>, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      last = await read().catch((e: unknown) => `(${String(e)})`);
+      const m = pattern.exec(last);
+      if (m) return m;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; last text:\n${last}`);
+      await this.page.waitForTimeout(500);
+    }
+  }
+
+  // ── screenshots ─────────────────────────────────────────────────────────────────────────
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(this.artifacts, { recursive: true });
+    const file = path.join(this.artifacts, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
+
+function exactText(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+function cssString(text: string): string {
+  return text.replace(/["\\]/g, '\\$&');
+}
+
+/** Monaco renders spaces as U+00A0. */
+function normalizeSpaces(text: string): string {
+  return text.replace(/\u00a0/g, ' ');
+}
