@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import type { WorkspacePaths } from './paths';
 import type { HostInfo } from '../../shared/protocol';
 import type { Session } from './session';
+import type { Services } from './services';
 import type { McpResource, McpTool } from '../mcp/tool';
 
 /** What a capability gets from the host it runs in. */
@@ -21,6 +22,8 @@ export interface HostContext {
   readonly casLocks: CasLocks;
   readonly cursors: Cursors;
   readonly deferreds: Deferreds;
+  /** Services features provide to each other (start order matters: provide in start()). */
+  readonly services: Services;
   now(): number;
   info(): HostInfo;
   sessions(): Session[];

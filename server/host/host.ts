@@ -14,6 +14,7 @@ import { acquireHostLock } from './lockfile';
 import { levelAllows, Logger } from './logger';
 import { workspacePaths, type WorkspacePaths } from './paths';
 import type { Session } from './session';
+import { Services } from './services';
 import { VERSION } from './version';
 
 export interface HostOptions {
@@ -61,6 +62,7 @@ export class Host {
       casLocks: new CasLocks(store, now),
       cursors: new Cursors(store),
       deferreds: new Deferreds(store, now, (err) => log.error(`deferred timeout failed: ${String(err)}`)),
+      services: new Services(),
       now,
       info: () => this.info(),
       sessions: () => [...this.sessions.values()],
