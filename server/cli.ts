@@ -2,11 +2,12 @@
 import { events, replay } from './cli/verbs/events';
 import { relay, serve, status } from './cli/verbs/host';
 import { bench } from './cli/verbs/bench';
+import { cost, llm } from './cli/verbs/llm';
 import { EXIT_USAGE, printError } from './cli/output';
 
 type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
 
-const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench };
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, llm, cost };
 
 const USAGE = `apiary — the Apiary agent host and its command line
 
@@ -21,6 +22,11 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
                                    append one event to a stream of your own
   replay --to N | --at TIME [--sql QUERY]
                                    fold the read models up to a position or time
+  llm ask "<prompt>" [--tier small|medium|large] [--cell ID] [--max-tokens N] [--system S] [--failover]
+                                   one model call through the host's gateway: budget-checked, cost-tracked
+  cost                             model spend: today / 7 / 30 days, by model, agent and epic, budgets, cache, breakers
+  cost budget [--day USD] [--month USD] [--cell USD] [--run USD]
+                                   show or set budget caps ("off" removes one)
   bench [store]                    run benchmarks (from a source checkout)
 
 Exit codes: 0 success, 1 refused (conflict, invalid input, …), 2 usage error.`;

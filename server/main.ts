@@ -9,6 +9,7 @@ import { Host } from './host/host';
 import { VERSION } from './host/version';
 import { coreFeature } from './rpc/core';
 import { eventsFeature } from './rpc/events';
+import { llmFeature } from './llm/feature';
 import { mcpFeature } from './mcp/feature';
 
 /** Every capability the host runs, in start order (`extra`: more features, e.g. in tests; they start before MCP). */
@@ -21,6 +22,7 @@ export function hostFeatures(extra: Feature[] = []): Feature[] {
       () => all().flatMap((f) => f.ownedStreamPrefixes ?? []),
     ),
   );
+  features.push(llmFeature());
   features.push(...extra);
   // Last: it gathers the tools and resources of every feature started before it.
   features.push(mcpFeature({ features: all }));

@@ -4,9 +4,9 @@
 // never drift; `formatUsd` turns it into text at the edge.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { ApiaryErrorData } from './errors';
-import type { BudgetSettingsParams, CostReportParams, LlmAskParams } from './llmSchemas';
+import type { BudgetSettingsParams, CostReportParams, LlmAskParams, LlmConfigureParams } from './llmSchemas';
 
-export type { BudgetSettingsParams, CostReportParams, LlmAskParams };
+export type { BudgetSettingsParams, CostReportParams, LlmAskParams, LlmConfigureParams };
 
 // ── tiers and prices ────────────────────────────────────────────────────────────────────────
 
@@ -330,9 +330,27 @@ export const BudgetGetRequest = new RequestType0<BudgetCaps, ApiaryErrorData>('a
 /** Sets caps in US dollars (null removes one); answers the caps now in force. */
 export const BudgetSetRequest = new RequestType<BudgetSettingsParams, BudgetCaps, ApiaryErrorData>('apiary/cost/budgets/set');
 
+/** How the host calls the API now. Never carries the key itself, only where it came from. */
+export interface LlmConfigState {
+  /** `client`: set by a client (VS Code's secret storage); `environment`: ANTHROPIC_API_KEY. */
+  apiKey: 'client' | 'environment' | 'none';
+  /** The endpoint in use; null: the public API. */
+  baseUrl: string | null;
+  baseUrlSource: 'client' | 'environment' | 'default';
+  /** Tier → model in force (the price table's, with overrides applied). */
+  tiers: Record<Tier, string>;
+  /** True while new settings wait for calls in flight to finish. */
+  pending: boolean;
+}
+
+/** Sets the key / endpoint / tier models (null falls back to the host's environment); answers the state in force. */
+export const LlmConfigureRequest = new RequestType<LlmConfigureParams, LlmConfigState, ApiaryErrorData>('apiary/llm/configure');
+export const LlmConfigRequest = new RequestType0<LlmConfigState, ApiaryErrorData>('apiary/llm/config');
+
 /** Pushed after a call settles or fails, a breaker changes or budgets change: views re-query the report. */
 export interface CostChanged {
-  reason: 'settled' | 'failed' | 'breaker' | 'budget' | 'expired';
+  /** `config`: the key, endpoint or tier models changed (see apiary/llm/config). */
+  reason: 'settled' | 'failed' | 'breaker' | 'budget' | 'expired' | 'config';
   callId?: string;
   model?: string;
 }

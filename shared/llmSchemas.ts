@@ -54,3 +54,21 @@ export const priceTableSchema = z.object({
     }),
   ),
 });
+
+/**
+ * What a client (VS Code) tells the host about calling the API: a key from its secret storage,
+ * another endpoint, tier → model overrides. `null` falls back to the host's environment
+ * (ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL) or the price table's tiers; absent leaves a value as it is.
+ * Messages never echo the key.
+ */
+export const llmConfigureParamsSchema = z
+  .object({
+    apiKey: z.string().min(8, 'the API key is too short').max(1024).regex(/^\S+$/, 'the API key contains spaces').nullable().optional(),
+    baseUrl: z.url({ protocol: /^https?$/, error: 'baseUrl must be an http(s) URL' }).max(2048).nullable().optional(),
+    models: z
+      .object({ small: z.string().min(1).max(200).nullable().optional(), medium: z.string().min(1).max(200).nullable().optional(), large: z.string().min(1).max(200).nullable().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type LlmConfigureParams = z.input<typeof llmConfigureParamsSchema>;
