@@ -375,9 +375,9 @@ export class SegmentLog {
         }
         if (f.kind === 'frame') {
           if (f.firstPosition !== position + 1) throw corrupt(seg.name, offset, position + 1, `record starts at position ${f.firstPosition}`);
-          opts.onFrame?.({ firstPosition: f.firstPosition, count: f.count, payload: f.payload });
+          opts.onFrame?.(f);
           position += f.count;
-          hash = Buffer.from(f.hash);
+          hash = f.hash; // a view into this segment's buffer: copied once, below
           offset += f.size;
           continue;
         }
@@ -397,7 +397,7 @@ export class SegmentLog {
     }
     const last = this.segments[this.segments.length - 1];
     this.committedPosition = position;
-    this.committedHash = hash;
+    this.committedHash = Buffer.from(hash);
     this.nextPosition = position + 1;
     if (!last) {
       this.rollSegment(position + 1, hash);
