@@ -3,11 +3,12 @@ import { events, replay } from './cli/verbs/events';
 import { relay, serve, status } from './cli/verbs/host';
 import { bench } from './cli/verbs/bench';
 import { cost, llm } from './cli/verbs/llm';
+import { mcp, mcpToken } from './cli/verbs/mcp';
 import { EXIT_USAGE, printError } from './cli/output';
 
 type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
 
-const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, llm, cost };
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost };
 
 const USAGE = `apiary — the Apiary agent host and its command line
 
@@ -15,6 +16,8 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
 
   serve [--log-level L]            run the agent host for the workspace in the foreground
   status                           is a host running, and what does it hold
+  mcp [--tools core|full]          MCP server on stdin/stdout (a bridge to the workspace's host, started on demand)
+  mcp-token [--rotate]             print the token MCP clients send to the host's HTTP endpoint; --rotate replaces it
   events [--from N] [--to N] [--limit N] [--stream S]
                                    print events from the log
   events verify                    recompute the log's hash chain: prove nothing was altered or removed

@@ -18,8 +18,14 @@ import type { ToolProfile } from './tool';
 export interface McpFeatureOptions {
   /** Every feature of the host; read once all have started, for their tools and resources. */
   features: () => Feature[];
-  /** The agent registry sessions register with; default: agents recorded in the host's log. */
-  agents?: (ctx: HostContext) => AgentDirectory;
+}
+
+declare module '../host/services' {
+  interface ServiceMap {
+    /** The agent registry MCP sessions register with; provide it in start() (coordination does).
+     *  Absent, the MCP server records agents in the log itself (EventAgentDirectory). */
+    agentDirectory: AgentDirectory;
+  }
 }
 
 const INSTRUCTIONS =
@@ -36,8 +42,9 @@ export function mcpFeature(opts: McpFeatureOptions): Feature {
       for (const w of warnings) ctx.log.warn(w);
       const { store: tokens, notes } = TokenStore.open(ctx.paths.apiary);
       for (const n of notes) ctx.log.warn(n);
-      const defaultDirectory = opts.agents ? null : new EventAgentDirectory(ctx.store, ctx.now);
-      const directory = opts.agents?.(ctx) ?? defaultDirectory!;
+      const provided = ctx.services.maybe('agentDirectory');
+      const defaultDirectory = provided ? null : new EventAgentDirectory(ctx.store, ctx.now);
+      const directory = provided ?? defaultDirectory!;
       const features = opts.features();
       const catalog = new Catalog(
         [...agentTools((id) => http?.sessions.get(id)), ...features.flatMap((f) => f.tools?.(ctx) ?? [])],
