@@ -91,12 +91,23 @@ export async function attach(workspace: string, opts: AttachOptions): Promise<At
     await new Promise((r) => setTimeout(r, 40));
     const got = await tryAttach(workspace, opts);
     if (got) return { ...got, started: got.hello.host.pid === pid };
-    if (pid && !isAlive(pid) && !readHostFile(workspacePaths(workspace).hostJson)) {
-      // Our host died before it served; its log says why.
+    if (pid && !isAlive(pid) && !readHostFile(workspacePaths(workspace).hostJson) && !isAlive(lockPid(workspacePaths(workspace).lock))) {
+      // Our host died before it served and no other host is starting (one that won the race for
+      // the lock holds it while it opens the store); its log says why.
       break;
     }
   }
   throw new ApiaryError('unavailable', `the agent host for ${path.resolve(workspace)} did not start`, `See ${workspacePaths(workspace).hostLog}: ${lastLines(workspacePaths(workspace).hostLog)}`);
+}
+
+/** The pid in a host lock file (0 when there is none or it is unreadable). */
+function lockPid(file: string): number {
+  try {
+    const pid = (JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: unknown }).pid;
+    return typeof pid === 'number' ? pid : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function lastLines(file: string): string {
