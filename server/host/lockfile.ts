@@ -37,6 +37,11 @@ export function acquireHostLock(file: string): LockResult {
     const pid = readPid(file);
     if (pid === process.pid) return { acquired: true, release };
     if (pid && isAlive(pid)) return { acquired: false, pid };
+    if (!pid && isYoung(file)) {
+      // Created by another starter that has not written its pid yet: not stale, wait for it.
+      sleepSync(50);
+      continue;
+    }
     // Stale: take it over under the guard.
     const guard = `${file}.takeover`;
     if (!tryCreate(guard)) {
@@ -55,6 +60,17 @@ export function acquireHostLock(file: string): LockResult {
     }
   }
   return { acquired: false, pid: readPid(file) };
+}
+
+/** A lock file without a readable pid is someone's write in progress for this long, then stale. */
+const WRITE_GRACE_MS = 1000;
+
+function isYoung(file: string): boolean {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs < WRITE_GRACE_MS;
+  } catch {
+    return false;
+  }
 }
 
 function sleepSync(ms: number): void {
