@@ -345,7 +345,7 @@ export class SegmentLog {
       const seg = this.segments[i]!;
       const isLast = i === this.segments.length - 1;
       const file = path.join(this.dir, seg.name);
-      const buf = fs.readFileSync(file);
+      const buf = readSegment(file, i === startSeg ? startOffset : SEGMENT_HEADER_SIZE);
       const header = decodeSegmentHeader(buf);
       if ('error' in header) {
         if (isLast && buf.length < SEGMENT_HEADER_SIZE + FRAME_HEADER_SIZE) {
@@ -406,6 +406,33 @@ export class SegmentLog {
     if (this.writeOffset === 0) this.writeOffset = fs.statSync(path.join(this.dir, last.name)).size;
     const { O_RDWR, O_DSYNC } = fs.constants;
     this.fd = fs.openSync(path.join(this.dir, last.name), O_RDWR | O_DSYNC);
+  }
+}
+
+/**
+ * A segment's bytes at their file offsets. Resuming from a snapshot's point, only the header and
+ * what follows the point are read: a start reads the tail, not the whole segment (up to 64 MiB).
+ * The bytes in between are left unread and never looked at.
+ */
+function readSegment(file: string, from: number): Buffer {
+  if (from <= SEGMENT_HEADER_SIZE) return fs.readFileSync(file);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(size);
+    readAt(fd, buf, 0, Math.min(size, SEGMENT_HEADER_SIZE));
+    if (size > from) readAt(fd, buf, from, size);
+    return buf;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readAt(fd: number, buf: Buffer, start: number, end: number): void {
+  for (let at = start; at < end; ) {
+    const n = fs.readSync(fd, buf, at, end - at, at);
+    if (n === 0) throw new Error(`segment shrank while being read (at byte ${at})`);
+    at += n;
   }
 }
 
