@@ -38,6 +38,13 @@ export function ensureCliBuilt(): void {
 const workspaces: string[] = [];
 const children = new Set<ChildProcess>();
 
+/** Registers a process a test started itself, so `cleanUp` ends it if the test did not. */
+export function track<T extends ChildProcess>(child: T): T {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** An empty workspace folder under the system temp dir. */
 export function tempWorkspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiary-ws-'));
@@ -127,6 +134,17 @@ export interface ServedHost {
   stderr(): string;
 }
 
+/** A `serve` that ended without serving: how it exited and what it said. */
+export class ServeFailure extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(`the host exited (${code}) before it served; stdout: ${stdout} stderr: ${stderr}`);
+  }
+}
+
 /** Spawns `apiary serve ARGS --json` and waits for it to report that it listens. */
 export function startServe(workspace: string, extra: string[] = []): Promise<ServedHost> {
   const child = spawn(process.execPath, [cliPath, 'serve', '--workspace', workspace, '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -146,16 +164,21 @@ export function startServe(workspace: string, extra: string[] = []): Promise<Ser
       stdout += d.toString();
       const line = stdout.split('\n')[0];
       if (!stdout.includes('\n') || !line) return;
-      clearTimeout(timer);
+      let parsed: unknown;
       try {
-        resolve({ child, info: JSON.parse(line) as HostInfo, exited, stderr: () => stderr });
+        parsed = JSON.parse(line);
       } catch {
-        reject(new Error(`unexpected output from serve: ${line}`));
+        parsed = null;
+      }
+      // An error document means it will exit: the exit handler below reports it.
+      if (parsed && typeof parsed === 'object' && 'pid' in parsed) {
+        clearTimeout(timer);
+        resolve({ child, info: parsed as HostInfo, exited, stderr: () => stderr });
       }
     });
-    void exited.then(({ code, signal }) => {
+    void exited.then(({ code }) => {
       clearTimeout(timer);
-      reject(new Error(`the host exited (${code ?? signal}) before it served; stderr: ${stderr}`));
+      reject(new ServeFailure(code, stdout, stderr));
     });
   });
 }
