@@ -3,8 +3,16 @@
 import type { Cell, CellDependency, CellRecord } from '../../../shared/hive';
 import { compareIds } from './ids';
 
+/** True when every element sorts strictly after the one before (so: sorted and without repeats). */
+function strictlyIncreasing<T>(values: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < values.length; i++) if (compare(values[i - 1]!, values[i]!) >= 0) return false;
+  return true;
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function sortedSet(values: readonly string[]): string[] {
-  if (values.length < 2) return [...values];
+  if (strictlyIncreasing(values, compareText)) return [...values];
   return [...new Set(values)].sort();
 }
 
@@ -27,6 +35,9 @@ export function sortKeysDeep(value: unknown): unknown {
 }
 
 function normalizeDeps(list: readonly CellDependency[]): CellDependency[] {
+  if (strictlyIncreasing(list, compareDeps)) {
+    return list.map((d) => ({ dependsOn: d.dependsOn, type: d.type, createdAt: d.createdAt, createdBy: d.createdBy }));
+  }
   const deps = new Map<string, CellDependency>();
   for (const d of list) {
     const key = `${d.dependsOn}\u0000${d.type}`;
