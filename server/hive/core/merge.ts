@@ -103,7 +103,8 @@ function mergeRecord(base: CellRecord | undefined, ours: CellRecord, theirs: Cel
   }
 
   if (ours.status === 'deleted' || theirs.status === 'deleted') {
-    const tomb = ours.status !== 'deleted' ? theirs : theirs.status !== 'deleted' ? ours : ours.updatedAt >= theirs.updatedAt ? ours : theirs;
+    const later = oursLater ?? canon(statusOf(ours)) > canon(statusOf(theirs));
+    const tomb = ours.status !== 'deleted' ? theirs : theirs.status !== 'deleted' ? ours : later ? ours : theirs;
     Object.assign(merged, statusOf(tomb));
   } else {
     Object.assign(merged, pick('status', base && statusOf(base), statusOf(ours), statusOf(theirs), base !== undefined));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { CellRecord } from '../../../shared/hive';
 import { parseJsonl, serializeJsonl } from '../../../server/hive/core/jsonl';
 import { mergeHive } from '../../../server/hive/core/merge';
@@ -112,6 +113,37 @@ describe('hive three-way merge', () => {
     assert.ok(m.text.endsWith('{"id": broken\n'));
     const fixed = merge(theirs, theirs, file(base));
     assert.ok(!fixed.text.includes('broken'), 'a line the other side removed stays removed');
+  });
+
+  it('converges: merging theirs into ours gives the same file as ours into theirs', () => {
+    const ids = ['ap-a', 'ap-b', 'ap-c'];
+    const edit = fc.record({
+      id: fc.constantFrom(...ids),
+      minute: fc.integer({ min: 1, max: 20 }),
+      change: fc.oneof(
+        fc.record({ title: fc.constantFrom('one', 'two', 'three') }),
+        fc.record({ priority: fc.constantFrom(0, 1, 3, 4) as fc.Arbitrary<0 | 1 | 3 | 4> }),
+        fc.record({ labels: fc.subarray(['x', 'y', 'z']) }),
+        fc.constant({ status: 'closed' as const, closedAt: T(15), closeReason: 'done' }),
+        fc.constant({ status: 'deleted' as const, deletedAt: T(16), deleteReason: 'gone' }),
+        fc.constant('remove' as const),
+      ),
+    });
+    const base = ids.map((id) => record(id, { labels: ['x'] }));
+    const apply = (edits: Array<{ id: string; minute: number; change: Partial<CellRecord> | 'remove' }>) => {
+      let records = base.map((r) => ({ ...r }));
+      for (const e of edits) {
+        if (e.change === 'remove') records = records.filter((r) => r.id !== e.id);
+        else records = records.map((r) => (r.id === e.id ? { ...r, ...(e.change as Partial<CellRecord>), updatedAt: T(e.minute) } : r));
+      }
+      return file(...records);
+    };
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 5 }), fc.array(edit, { maxLength: 5 }), (mine, yours) => {
+        const [b, o, t] = [file(...base), apply(mine), apply(yours)];
+        assert.equal(merge(b, o, t).text, merge(b, t, o).text);
+      }),
+    );
   });
 
   it('gives events that bring the host state to the merged file', async () => {
