@@ -72,10 +72,14 @@ async function pull(dir: string, remote: string, branch: string, author: GitAuth
   const theirs = await remoteHead(dir, remote, branch);
   if (!theirs) return 'none'; // the remote has no such branch yet: the push creates it
   const before = await headOid(dir);
-  if (before) {
-    const others = (await filesChangedOnBothSides(dir, before, theirs)).filter((f) => f !== HIVE_FILE);
-    if (others.length) throw bothChanged(remote, branch, others);
+  if (!before) {
+    // A fresh repository with nothing committed yet simply takes the remote's branch.
+    await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: theirs, force: true });
+    await git.checkout({ fs, dir, ref: branch });
+    return 'fast-forward';
   }
+  const others = (await filesChangedOnBothSides(dir, before, theirs)).filter((f) => f !== HIVE_FILE);
+  if (others.length) throw bothChanged(remote, branch, others);
   let merged;
   try {
     merged = await git.merge({
@@ -100,7 +104,7 @@ async function pull(dir: string, remote: string, branch: string, author: GitAuth
     await git.checkout({ fs, dir, ref: branch });
   } catch (err) {
     // Leave the branch where the work tree is, so nothing is half-applied.
-    if (before) await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: before, force: true });
+    await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: before, force: true });
     if (codeOf(err) === 'CheckoutConflictError') {
       const files = ((err as GitErrorLike).data as { filepaths?: string[] } | undefined)?.filepaths ?? [];
       throw new ApiaryError('conflict', `local changes to ${files.join(', ')} would be overwritten by ${remote}/${branch}`, 'commit or stash them, then sync again', { files });

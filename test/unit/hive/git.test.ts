@@ -169,6 +169,15 @@ describe('hive git sync', function () {
     assert.equal(a.file(), b.file(), 'both work trees hold the same file');
     assert.equal(exportHiveJsonl(a.hive.db), exportHiveJsonl(b.hive.db), 'both hosts hold the same hive');
     assert.equal(gitCli(path.join(root, 'remotes', 'team.git'), 'rev-parse', 'main'), await git.resolveRef({ fs, dir: a.dir, ref: 'HEAD' }));
+
+    // A brand-new repository pointed at the remote takes the team's hive on its first sync.
+    const fresh = await newRepo('fresh');
+    await git.addRemote({ fs, dir: fresh, remote: 'origin', url });
+    const joined = await syncHive({ dir: fresh });
+    assert.equal(joined.committed, null);
+    assert.equal(joined.pulled, 'fast-forward');
+    assert.equal(joined.hiveFileChanged, true);
+    assert.equal(fs.readFileSync(path.join(fresh, HIVE_FILE), 'utf8'), a.file());
   });
 
   it('stops before merging when both clones changed another file, changing nothing; keeps unrelated local edits', async () => {
