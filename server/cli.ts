@@ -4,11 +4,14 @@ import { relay, serve, status } from './cli/verbs/host';
 import { bench } from './cli/verbs/bench';
 import { cost, llm } from './cli/verbs/llm';
 import { mcp, mcpToken } from './cli/verbs/mcp';
+import { agent } from './cli/verbs/agent';
+import { lock } from './cli/verbs/lock';
+import { mail } from './cli/verbs/mail';
 import { EXIT_USAGE, printError } from './cli/output';
 
 type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
 
-const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost };
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail };
 
 const USAGE = `apiary — the Apiary agent host and its command line
 
@@ -30,6 +33,18 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
   cost                             model spend: today / 7 / 30 days, by model, agent and epic, budgets, cache, breakers
   cost budget [--day USD] [--month USD] [--cell USD] [--run USD]
                                    show or set budget caps ("off" removes one)
+  agent register --name N [--kind K] [--program P] | agent list | agent heartbeat
+                                   agents sharing the workspace (verbs act as --agent NAME, $APIARY_AGENT, or "you")
+  lock reserve PATTERN... [--shared] [--ttl SECONDS] [--reason R] [--cell ID]
+                                   reserve files (paths or globs; !GLOB excludes) before editing them
+  lock renew [PATTERN...] [--ttl SECONDS] | lock release [PATTERN...|--all]
+  lock list [--mine|--holder A] [--path P] | lock check PATH...
+  lock force-release ID [--reason R] | lock override PATH [--reason R]
+  lock guard --stdin [--bypass]    the pre-commit check (NUL-separated staged paths on stdin)
+  lock install-hook [--force]      install the git pre-commit guard
+  mail send --to A[,B]|--broadcast --subject S [--body B|--body-file F] [--thread T] [--reply-to ID]
+            [--importance low|normal|high|urgent] [--ack-required]
+  mail inbox [--peek] [--unread] [--all] | mail read ID | mail ack ID | mail thread ID
   bench [store]                    run benchmarks (from a source checkout)
 
 Exit codes: 0 success, 1 refused (conflict, invalid input, …), 2 usage error.`;

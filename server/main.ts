@@ -9,6 +9,7 @@ import { Host } from './host/host';
 import { VERSION } from './host/version';
 import { coreFeature } from './rpc/core';
 import { eventsFeature } from './rpc/events';
+import { coordinationFeature } from './coordination/feature';
 import { llmFeature } from './llm/feature';
 import { mcpFeature } from './mcp/feature';
 
@@ -23,6 +24,7 @@ export function hostFeatures(extra: Feature[] = []): Feature[] {
     ),
   );
   features.push(llmFeature());
+  features.push(coordinationFeature());
   features.push(...extra);
   // Last: it gathers the tools and resources of every feature started before it.
   features.push(mcpFeature({ features: all }));

@@ -8,6 +8,11 @@ import type {
   AgentHeartbeatParams,
   AgentListParams,
   AgentRegisterParams,
+  DeferredCreateParams,
+  DeferredGetParams,
+  DeferredRejectParams,
+  DeferredResolveParams,
+  DeferredWaitParams,
   LockCheckParams,
   LockForceReleaseParams,
   LockGuardParams,
@@ -25,7 +30,8 @@ import type {
 
 // ── domain ──────────────────────────────────────────────────────────────────────────────────
 
-export type AgentKind = 'vscode-window' | 'mcp-client' | 'swarm-worker' | 'human';
+/** `cli`: an agent acting through the `apiary` command line (a script, or a coding agent's shell). */
+export type AgentKind = 'vscode-window' | 'mcp-client' | 'swarm-worker' | 'human' | 'cli';
 
 /** The human at the keyboard is an agent too. */
 export const HUMAN_AGENT_NAME = 'you';
@@ -258,6 +264,32 @@ export const MailInboxRequest = new RequestType<MailInboxParams, { entries: Inbo
 export const MailReadRequest = new RequestType<MailReadParams, { entries: InboxEntry[] }, ApiaryErrorData>('apiary/mail/read');
 export const MailAckRequest = new RequestType<MailAckParams, { entry: InboxEntry; alreadyAcked: boolean }, ApiaryErrorData>('apiary/mail/ack');
 export const MailThreadRequest = new RequestType<MailThreadParams, { thread: string; messages: MailMessage[] }, ApiaryErrorData>('apiary/mail/thread');
+
+// ── deferred promises ───────────────────────────────────────────────────────────────────────
+
+export type DeferredStatus = 'pending' | 'resolved' | 'rejected' | 'timed_out';
+
+/** A promise addressed by id that lives in the log: settled once, by anyone, surviving restarts. */
+export interface Deferred {
+  id: string;
+  status: DeferredStatus;
+  value: unknown;
+  reason: string | null;
+  createdAt: string;
+  createdBy: string;
+  timeoutAt: string | null;
+  settledAt: string | null;
+  settledBy: string | null;
+  /** What is awaited (free data from the creator, e.g. an approval request). */
+  data: unknown;
+}
+
+export const DeferredCreateRequest = new RequestType<DeferredCreateParams, { deferred: Deferred }, ApiaryErrorData>('apiary/deferred/create');
+export const DeferredResolveRequest = new RequestType<DeferredResolveParams, { deferred: Deferred }, ApiaryErrorData>('apiary/deferred/resolve');
+export const DeferredRejectRequest = new RequestType<DeferredRejectParams, { deferred: Deferred }, ApiaryErrorData>('apiary/deferred/reject');
+export const DeferredGetRequest = new RequestType<DeferredGetParams, { deferred: Deferred }, ApiaryErrorData>('apiary/deferred/get');
+/** Answers once the deferred is settled, or with its pending state when `timeoutMs` passes first. */
+export const DeferredWaitRequest = new RequestType<DeferredWaitParams, { deferred: Deferred }, ApiaryErrorData>('apiary/deferred/wait');
 
 // ── notifications (host → client) ─────────────────────────────────────────────────────────
 

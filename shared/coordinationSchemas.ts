@@ -10,7 +10,7 @@ export const agentNameSchema = z
   .max(40)
   .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a letter, then letters, digits, _ or -');
 
-export const agentKindSchema = z.enum(['vscode-window', 'mcp-client', 'swarm-worker', 'human']);
+export const agentKindSchema = z.enum(['vscode-window', 'mcp-client', 'swarm-worker', 'human', 'cli']);
 
 /**
  * A workspace-relative path or glob; a leading `!` excludes (only in reserve). The core
@@ -184,3 +184,42 @@ export const mailThreadParamsSchema = z.object({
   thread: idSchema,
 });
 export type MailThreadParams = z.input<typeof mailThreadParamsSchema>;
+
+// ── deferred promises ───────────────────────────────────────────────────────────────────────
+
+const deferredIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits, and . _ : - (starting with a letter or digit)');
+
+export const deferredCreateParamsSchema = z.object({
+  id: deferredIdSchema,
+  /** What is awaited; any JSON. */
+  data: z.unknown().optional(),
+  timeoutMs: z.number().int().min(1).max(30 * 24 * 3600 * 1000).optional(),
+  /** What a timeout settles it with (default: rejected, reason "timed out"). */
+  onTimeout: z
+    .discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('resolved'), value: z.unknown().optional() }),
+      z.object({ outcome: z.literal('rejected'), reason: z.string().max(500).optional() }),
+    ])
+    .optional(),
+});
+export type DeferredCreateParams = z.input<typeof deferredCreateParamsSchema>;
+
+export const deferredResolveParamsSchema = z.object({ id: deferredIdSchema, value: z.unknown().optional() });
+export type DeferredResolveParams = z.input<typeof deferredResolveParamsSchema>;
+
+export const deferredRejectParamsSchema = z.object({ id: deferredIdSchema, reason: z.string().min(1).max(500) });
+export type DeferredRejectParams = z.input<typeof deferredRejectParamsSchema>;
+
+export const deferredGetParamsSchema = z.object({ id: deferredIdSchema });
+export type DeferredGetParams = z.input<typeof deferredGetParamsSchema>;
+
+export const deferredWaitParamsSchema = z.object({
+  id: deferredIdSchema,
+  /** Bounds only this wait (default 30 s); the deferred itself keeps its own timeout. */
+  timeoutMs: z.number().int().min(0).max(10 * 60_000).default(30_000),
+});
+export type DeferredWaitParams = z.input<typeof deferredWaitParamsSchema>;
