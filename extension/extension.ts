@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { HostStatus, StoreChanged } from '../shared/protocol';
 import { HostClient } from './client';
+import { registerCost } from './cost';
 import type { HostState, HostStateKind } from './hostState';
 import { HostStatusBar } from './statusBar';
 import { StatusDocument } from './statusDocument';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   const statusBar = new HostStatusBar('apiary.showStatus');
   const statusDocument = new StatusDocument();
   statusBar.update(client.state);
+  registerCost(context, client, output);
   let activationMs = 0;
 
   context.subscriptions.push(

@@ -1,0 +1,130 @@
+// The Cost view in the Apiary side bar. It holds no figures of its own: it asks the host for the
+// cost report when the host says something changed (`apiary/cost/changed`), when the connection
+// comes back and when the UTC day rolls over — never on a polling timer.
+import * as vscode from 'vscode';
+import { CostChangedNotification, CostReportRequest, LlmConfigRequest } from '../../shared/llm';
+import type { HostClient } from '../client';
+import type { HostState } from '../hostState';
+import { COST_COMMANDS, isFromCostView, type CostPanelState, type ToCostView } from '../../webview/cost/messages';
+import { costViewHtml } from './html';
+
+/** Bursts of changes (many calls settling) become one refresh. */
+const COALESCE_MS = 200;
+
+export const COST_VIEW_ID = 'apiary.cost';
+
+function connectionOf(state: HostState): CostPanelState['connection'] {
+  return state.kind === 'ready' ? 'ready' : state.kind === 'error' ? 'error' : 'connecting';
+}
+
+export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private state: CostPanelState;
+  private readonly disposables: vscode.Disposable[] = [];
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private midnightTimer: NodeJS.Timeout | undefined;
+  /** A change arrived while the view was hidden: refresh when it is shown. */
+  private stale = true;
+  private seq = 0;
+  private readonly changed = new vscode.EventEmitter<CostPanelState>();
+  /** Fires after each state the panel was given (tests read figures from here, not pixels). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly client: HostClient,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    this.state = { connection: connectionOf(client.state) };
+    this.disposables.push(
+      client.onNotification(CostChangedNotification, () => this.schedule(COALESCE_MS)),
+      client.onDidChangeState((s) => {
+        const connection = connectionOf(s);
+        if (connection === this.state.connection) return;
+        this.state = { ...this.state, connection };
+        if (connection === 'ready') this.schedule(0);
+        else this.post();
+      }),
+    );
+    this.armMidnight();
+    if (this.state.connection === 'ready') this.schedule(0);
+  }
+
+  /** What the panel shows now. */
+  current(): CostPanelState {
+    return this.state;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
+    view.webview.html = costViewHtml(view.webview, this.extensionUri);
+    view.webview.onDidReceiveMessage((message: unknown) => {
+      if (!isFromCostView(message)) return;
+      if (message.type === 'ready') {
+        this.post();
+        if (this.stale) this.schedule(0);
+      } else {
+        void vscode.commands.executeCommand(COST_COMMANDS[message.command]);
+      }
+    });
+    view.onDidChangeVisibility(() => {
+      if (view.visible && this.stale) this.schedule(0);
+    });
+    view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  /** Fetches the report now (also after commands that change budgets or settings). */
+  async refresh(): Promise<void> {
+    this.refreshTimer = undefined;
+    if (this.client.state.kind !== 'ready') {
+      this.state = { ...this.state, connection: connectionOf(this.client.state) };
+      this.post();
+      return;
+    }
+    const seq = ++this.seq;
+    try {
+      const [report, config] = await Promise.all([this.client.request(CostReportRequest, {}), this.client.request(LlmConfigRequest)]);
+      if (seq !== this.seq) return;
+      this.state = { connection: 'ready', report, config };
+    } catch (err) {
+      if (seq !== this.seq) return;
+      const { error: _previous, ...rest } = this.state;
+      this.state = { ...rest, error: `Could not read the cost report: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    this.stale = false;
+    this.post();
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.midnightTimer) clearTimeout(this.midnightTimer);
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+
+  private schedule(delayMs: number): void {
+    this.stale = true;
+    // Hidden views catch up when shown; a pending refresh already covers this change.
+    if ((this.view && !this.view.visible) || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => void this.refresh(), delayMs);
+  }
+
+  private post(): void {
+    this.changed.fire(this.state);
+    const message: ToCostView = { type: 'state', state: this.state };
+    void this.view?.webview.postMessage(message);
+  }
+
+  /** "Today" starts at midnight UTC: refresh then, once, and arm the next one. */
+  private armMidnight(): void {
+    const now = Date.now();
+    const next = Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000 + 1000;
+    this.midnightTimer = setTimeout(() => {
+      this.schedule(0);
+      this.armMidnight();
+    }, next - now);
+    this.midnightTimer.unref?.();
+  }
+}
