@@ -208,6 +208,10 @@ export function hiveView(db: Database): HiveView {
   const s = statements(db);
   return {
     getCell: (id) => getCell(db, id),
+    statusOf: (id) => {
+      const status = s.get('SELECT status FROM hive_cells WHERE id = ?', [id])?.status;
+      return status === undefined ? undefined : (String(status) as Cell['status']);
+    },
     cellCount: () => Number(s.get('SELECT COUNT(*) AS n FROM hive_cells')?.n ?? 0),
     maxChildNumber: (parentId) => {
       // Child ids sort between "<parent>." and "<parent>/" ('/' follows '.'), so the primary key finds them.

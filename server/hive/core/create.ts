@@ -1,5 +1,5 @@
 // Creating cells: one cell, or an epic with its subtasks in one atomic append.
-import type { Cell, CellDependency, CellRecord, DepType, HiveNewEvent, Priority } from '../../../shared/hive';
+import type { CellDependency, CellRecord, DepType, HiveNewEvent, Priority } from '../../../shared/hive';
 import type { HiveCreateCommand, HiveCreateEpicCommand } from '../../../shared/hiveSchemas';
 import { findCycle, formatCycle } from './cycles';
 import { childId, DEFAULT_ID_PREFIX, newCellId } from './ids';
@@ -20,11 +20,11 @@ interface NewCellFields {
   metadata: Record<string, unknown>;
 }
 
-function liveCell(view: HiveView, id: string): Cell {
-  const cell = view.getCell(id);
-  if (!cell) throw cellNotFound(id);
-  if (cell.status === 'deleted') throw cellDeleted(cell);
-  return cell;
+/** A cell new work may point at: it exists and is not a tombstone. */
+function assertLive(view: HiveView, id: string): void {
+  const status = view.statusOf(id);
+  if (status === undefined) throw cellNotFound(id);
+  if (status === 'deleted') throw cellDeleted(id);
 }
 
 function record(id: string, fields: NewCellFields, parent: string | null, deps: CellDependency[], at: string): CellRecord {
@@ -62,7 +62,7 @@ function resolveDeps(
   const deps: CellDependency[] = [];
   for (const ref of refs) {
     const { id, type } = typeof ref === 'string' ? { id: ref, type: 'blocks' as const } : ref;
-    liveCell(view, id);
+    assertLive(view, id);
     if (type === 'parent-child') {
       if (parent !== undefined && parent !== id) {
         throw invalid(`two parents given: ${parent} and ${id}`, 'a cell has one parent; pass it once, as parent', { parent, other: id });
@@ -80,7 +80,7 @@ function newRootId(view: HiveView, ctx: DecideContext, title: string): string {
     prefix: ctx.idPrefix ?? DEFAULT_ID_PREFIX,
     seed: `${title}\u0000${ctx.actor}\u0000${ctx.now}`,
     cellCount: view.cellCount(),
-    exists: (id) => view.getCell(id) !== undefined,
+    exists: (id) => view.statusOf(id) !== undefined,
   });
 }
 
@@ -91,7 +91,7 @@ function newId(view: HiveView, ctx: DecideContext, title: string, parent: string
 
 export function decideCreate(cmd: HiveCreateCommand, view: HiveView, ctx: DecideContext): Decision {
   const at = iso(ctx.now);
-  if (cmd.parent !== undefined) liveCell(view, cmd.parent);
+  if (cmd.parent !== undefined) assertLive(view, cmd.parent);
   const { parent, deps } = resolveDeps(view, cmd.dependsOn, cmd.parent, ctx, at);
   const id = newId(view, ctx, cmd.title, parent);
   // A brand-new cell has no incoming edges, so no dependency it starts with can close a cycle.
@@ -104,7 +104,7 @@ export function decideCreate(cmd: HiveCreateCommand, view: HiveView, ctx: Decide
  */
 export function decideCreateEpic(cmd: HiveCreateEpicCommand, view: HiveView, ctx: DecideContext): Decision {
   const at = iso(ctx.now);
-  if (cmd.parent !== undefined) liveCell(view, cmd.parent);
+  if (cmd.parent !== undefined) assertLive(view, cmd.parent);
   const epicId = newId(view, ctx, cmd.title, cmd.parent);
   const epic = record(epicId, { ...cmd, type: 'epic' }, cmd.parent ?? null, [], at);
   const subtaskIds = cmd.subtasks.map((_, i) => childId(epicId, i + 1));

@@ -10,7 +10,7 @@ import { iso, liveClaim, type DecideContext, type Decision, type HiveView } from
 export function existingCell(view: HiveView, id: string): Cell {
   const cell = view.getCell(id);
   if (!cell) throw cellNotFound(id);
-  if (cell.status === 'deleted') throw cellDeleted(cell);
+  if (cell.status === 'deleted') throw cellDeleted(cell.id);
   return cell;
 }
 

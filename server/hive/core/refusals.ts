@@ -1,16 +1,15 @@
 // Refusals the hive's decisions share, so every surface words them the same way.
 import { ApiaryError } from '../../../shared/errors';
-import type { Cell } from '../../../shared/hive';
 
 export function cellNotFound(id: string): ApiaryError {
   return new ApiaryError('not_found', `no cell ${id}`, 'list cells with `apiary hive list` or find one with `apiary hive list --text WORDS`', { id });
 }
 
 /** Deleted cells are tombstones: visible to merges, invisible to work. */
-export function cellDeleted(cell: Cell): ApiaryError {
-  return new ApiaryError('conflict', `${cell.id} is deleted`, 'deleted cells are tombstones and cannot change; create a new cell instead', {
-    id: cell.id,
-    status: cell.status,
+export function cellDeleted(id: string): ApiaryError {
+  return new ApiaryError('conflict', `${id} is deleted`, 'deleted cells are tombstones and cannot change; create a new cell instead', {
+    id,
+    status: 'deleted',
   });
 }
 

@@ -4,6 +4,8 @@ import type { Cell, HiveNewEvent } from '../../../shared/hive';
 
 export interface HiveView {
   getCell(id: string): Cell | undefined;
+  /** Just the status (cheaper than getCell); undefined when there is no such cell. */
+  statusOf(id: string): Cell['status'] | undefined;
   /** Every cell, tombstones included (drives the id length). */
   cellCount(): number;
   /** Highest `N` among ids `<parentId>.N` (0 when none), tombstones included so numbers are never reused. */
