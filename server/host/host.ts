@@ -147,12 +147,15 @@ export class Host {
       if (session.logLevel && levelAllows(session.logLevel, line.level)) void conn.sendNotification(LogNotification, line).catch(() => {});
     });
     this.rpc.attach(conn, session);
-    conn.onClose(() => {
+    const detach = (): void => {
+      if (!this.sessions.delete(session.id)) return;
       untap();
-      this.sessions.delete(session.id);
       this.log.debug(`session ${session.name} (${session.kind}) detached`);
       this.armIdleExit();
-    });
+    };
+    conn.onClose(detach);
+    // A disposed connection fires no close event: without this its session would stay forever.
+    conn.onDispose(detach);
     conn.onError(() => conn.dispose());
     conn.listen();
     return session;
@@ -160,7 +163,14 @@ export class Host {
 
   broadcast<P>(type: NotificationType<P>, params: P): void {
     // The generic overloads can't relate P to the wire type; the declared NotificationType keeps callers typed.
-    for (const s of this.sessions.values()) void s.conn.sendNotification(type.method, params).catch(() => {});
+    for (const s of this.sessions.values()) {
+      // sendNotification throws at once (not a rejected promise) on a closed connection.
+      try {
+        void s.conn.sendNotification(type.method, params).catch(() => {});
+      } catch {
+        // that client is going away
+      }
+    }
   }
 
   /** Snapshots, closes the store, stops listening and releases the workspace. */
