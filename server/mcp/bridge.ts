@@ -83,6 +83,7 @@ export async function runBridge(opts: BridgeOptions): Promise<number> {
     // Until initialize is answered there is no session to send anything else in.
     const initializing = new Map<string | number, () => void>();
     let gate: Promise<void> = Promise.resolve();
+    const pacer = new ProgressPacer((m) => void stdio.send(m));
 
     const answered = (id: string | number): void => {
       pending.delete(id);
@@ -96,6 +97,7 @@ export async function runBridge(opts: BridgeOptions): Promise<number> {
       if (message) opts.warn(message);
       if (code === 0) {
         if (pending.size > 0) await Promise.race([new Promise<void>((r) => (drained = r)), delay(10_000)]);
+        await pacer.flushed();
         // Ends the session on the host at once (instead of leaving it to linger).
         await Promise.race([http.terminateSession().catch(() => {}), delay(1000)]);
       }
@@ -119,6 +121,7 @@ export async function runBridge(opts: BridgeOptions): Promise<number> {
     };
 
     stdio.onmessage = (message) => {
+      if (isRequest(message)) pacer.requested(message);
       if (isRequest(message) && message.method === 'initialize') {
         const reply = new Promise<void>((r) => initializing.set(message.id, r));
         gate = gate.then(() => {
@@ -138,7 +141,7 @@ export async function runBridge(opts: BridgeOptions): Promise<number> {
         }
         answered(message.id);
       }
-      void stdio.send(message);
+      pacer.relay(message);
     };
     http.onerror = (err) => opts.warn(`host connection: ${err.message}`);
     stdio.onerror = (err) => opts.warn(`stdin: ${err.message}`);
@@ -148,6 +151,61 @@ export async function runBridge(opts: BridgeOptions): Promise<number> {
 
     void http.start().then(() => stdio.start());
   });
+}
+
+/**
+ * Keeps a response from reaching the client in the same read as a progress notification for
+ * its request. The TypeScript SDK dispatches notifications a microtask late but responses at
+ * once, so a client reading both together retires the progress token first and reports
+ * "unknown token" (some clients then drop the connection). Over HTTP each SSE event is its
+ * own read; over stdio we pace: a response waits out a short gap after its request's last
+ * progress notification.
+ */
+export class ProgressPacer {
+  private readonly tokens = new Map<string | number, string | number>();
+  private readonly lastProgress = new Map<string | number, number>();
+  private delayed = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly write: (m: JSONRPCMessage) => void,
+    private readonly gapMs = 25,
+  ) {}
+
+  requested(m: JSONRPCMessage & { id: string | number }): void {
+    const token = (m as { params?: { _meta?: { progressToken?: unknown } } }).params?._meta?.progressToken;
+    if (typeof token === 'string' || typeof token === 'number') this.tokens.set(token, m.id);
+  }
+
+  relay(m: JSONRPCMessage): void {
+    if ('method' in m && m.method === 'notifications/progress' && !('id' in m)) {
+      const token = (m.params as { progressToken?: string | number } | undefined)?.progressToken;
+      const id = token !== undefined ? this.tokens.get(token) : undefined;
+      if (id !== undefined) this.lastProgress.set(id, Date.now());
+      return this.write(m);
+    }
+    if (('result' in m || 'error' in m) && m.id !== undefined && m.id !== null) {
+      const id = m.id;
+      const last = this.lastProgress.get(id);
+      this.lastProgress.delete(id);
+      for (const [token, of] of this.tokens) if (of === id) this.tokens.delete(token);
+      const wait = last === undefined ? 0 : this.gapMs - (Date.now() - last);
+      if (wait > 0) {
+        this.delayed++;
+        setTimeout(() => {
+          this.write(m);
+          if (--this.delayed === 0) for (const r of this.waiters.splice(0)) r();
+        }, wait);
+        return;
+      }
+    }
+    this.write(m);
+  }
+
+  /** Resolves once every held-back response is written. */
+  flushed(): Promise<void> {
+    return this.delayed === 0 ? Promise.resolve() : new Promise((r) => this.waiters.push(r));
+  }
 }
 
 function delay(ms: number): Promise<void> {
