@@ -10,7 +10,7 @@ import { McpHttpServer } from './httpServer';
 import type { AgentDirectory } from './identity/directory';
 import { EventAgentDirectory } from './identity/eventDirectory';
 import { ResourceNotifier } from './notifier';
-import { McpRotateTokenRequest, McpStatusRequest } from './protocol';
+import { McpRotateTokenRequest, McpStatusRequest, type McpStatus } from './protocol';
 import { McpSession, type SessionDeps } from './session';
 import { TokenStore } from './token';
 import type { ToolProfile } from './tool';
@@ -20,8 +20,17 @@ export interface McpFeatureOptions {
   features: () => Feature[];
 }
 
+/** What the MCP server offers other features. */
+export interface McpService {
+  /** The endpoint and its sessions: who is connected, as which agent. */
+  status(): McpStatus;
+  /** Ends sessions with nothing open for longer than `idleMs` (the host does this hourly by itself). */
+  endIdleSessions(idleMs: number): string[];
+}
+
 declare module '../host/services' {
   interface ServiceMap {
+    mcp: McpService;
     /** The agent registry MCP sessions register with; provide it in start() (coordination does).
      *  Absent, the MCP server records agents in the log itself (EventAgentDirectory). */
     agentDirectory: AgentDirectory;
@@ -69,7 +78,9 @@ export function mcpFeature(opts: McpFeatureOptions): Feature {
       const notifier = new ResourceNotifier(catalog.allResources(), () => server.sessions.values(), (err) => ctx.log.debug(`resource notification not delivered: ${String(err)}`));
       const unsubscribe = ctx.store.events.onCommitted((events) => notifier.committed(events));
 
-      serveRequests(rpc, ctx, server, tokens, config.tools);
+      const service: McpService = { status: () => mcpStatus(server, config.tools), endIdleSessions: (ms) => server.sweep(Date.now(), ms) };
+      ctx.services.provide('mcp', service);
+      serveRequests(rpc, ctx, server, tokens, service);
       ctx.log.info(`MCP server at ${server.url} (${catalog.toolNames(config.tools).length} tools, profile ${config.tools}; token in ${tokens.file})`);
       return {
         async dispose() {
@@ -85,13 +96,8 @@ export function mcpFeature(opts: McpFeatureOptions): Feature {
   };
 }
 
-function serveRequests(rpc: RpcRegistry, ctx: HostContext, server: McpHttpServer, tokens: TokenStore, tools: ToolProfile): void {
-  rpc.on(McpRotateTokenRequest, null, () => {
-    tokens.rotate();
-    ctx.log.info('MCP token rotated: the old token is refused from now on');
-    return { file: tokens.file, sessions: server.sessions.size };
-  });
-  rpc.on(McpStatusRequest, null, () => ({
+function mcpStatus(server: McpHttpServer, tools: ToolProfile): McpStatus {
+  return {
     url: server.url,
     tools,
     sessions: [...server.sessions.values()].map((s) => ({
@@ -102,5 +108,14 @@ function serveRequests(rpc: RpcRegistry, ctx: HostContext, server: McpHttpServer
       since: s.since,
       subscriptions: [...s.subscriptions],
     })),
-  }));
+  };
+}
+
+function serveRequests(rpc: RpcRegistry, ctx: HostContext, server: McpHttpServer, tokens: TokenStore, service: McpService): void {
+  rpc.on(McpRotateTokenRequest, null, () => {
+    tokens.rotate();
+    ctx.log.info('MCP token rotated: the old token is refused from now on');
+    return { file: tokens.file, sessions: server.sessions.size };
+  });
+  rpc.on(McpStatusRequest, null, () => service.status());
 }

@@ -35,8 +35,14 @@ export interface McpHttpOptions {
   createSession(init: NewSession, register: (s: McpSession) => void, forget: (s: McpSession) => void): McpSession;
 }
 
+/** A session with no request open (not even a notification stream) for this long is ended. */
+export const SESSION_IDLE_MS = 60 * 60_000;
+
 export class McpHttpServer {
   readonly sessions = new Map<string, McpSession>();
+  /** Per session: requests in flight (an open notification stream counts) and the last activity. */
+  private readonly activity = new Map<string, { open: number; last: number }>();
+  private readonly sweeper: NodeJS.Timeout;
   private closing = false;
 
   private constructor(
@@ -49,6 +55,23 @@ export class McpHttpServer {
     opts.tokens.onRotated(() => {
       for (const s of this.sessions.values()) s.transport.closeStandaloneSSEStream();
     });
+    // Clients that vanish without ending their session (DELETE) would otherwise pile up.
+    this.sweeper = setInterval(() => this.sweep(Date.now()), Math.min(SESSION_IDLE_MS, 5 * 60_000));
+    this.sweeper.unref();
+  }
+
+  /** Ends sessions idle past SESSION_IDLE_MS; the client starts a new one on its next request (404). */
+  sweep(now: number, idleMs = SESSION_IDLE_MS): string[] {
+    const ended: string[] = [];
+    for (const [id, s] of this.sessions) {
+      const a = this.activity.get(id);
+      if (a && a.open === 0 && now - a.last > idleMs) {
+        ended.push(id);
+        void s.close().catch(() => {});
+      }
+    }
+    if (ended.length) this.opts.log.info(`ended ${ended.length} idle MCP session(s)`);
+    return ended;
   }
 
   static async listen(opts: McpHttpOptions): Promise<McpHttpServer> {
@@ -84,6 +107,7 @@ export class McpHttpServer {
   /** Ends every session (their streams close) and stops listening. */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.sweeper);
     await Promise.allSettled([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
     await new Promise<void>((resolve) => {
@@ -122,6 +146,7 @@ export class McpHttpServer {
         // Per the spec, 404 tells the client to start a new session (e.g. after a host restart).
         return reply(res, 404, { code: 'not_found', message: `no MCP session ${sessionId}`, hint: 'Initialize a new session.' }, -32001);
       }
+      this.track(sessionId, res);
       return session.transport.handleRequest(req, res);
     }
     if (req.method !== 'POST') {
@@ -146,13 +171,30 @@ export class McpHttpServer {
         // The guard already accepted this origin (a loopback page): the session keeps to it.
         allowedOrigins: [...sameOrigins(this.port), ...(origin ? [origin] : [])],
       },
-      (s) => this.sessions.set(s.transport.sessionId!, s),
       (s) => {
-        if (s.transport.sessionId) this.sessions.delete(s.transport.sessionId);
+        this.sessions.set(s.transport.sessionId!, s);
+        this.activity.set(s.transport.sessionId!, { open: 0, last: Date.now() });
+      },
+      (s) => {
+        if (s.transport.sessionId) {
+          this.sessions.delete(s.transport.sessionId);
+          this.activity.delete(s.transport.sessionId);
+        }
       },
     );
     await session.server.connect(session.transport);
     await session.transport.handleRequest(req, res, body);
+  }
+
+  private track(sessionId: string, res: http.ServerResponse): void {
+    const a = this.activity.get(sessionId);
+    if (!a) return;
+    a.open++;
+    a.last = Date.now();
+    res.once('close', () => {
+      a.open--;
+      a.last = Date.now();
+    });
   }
 }
 

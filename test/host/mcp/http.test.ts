@@ -4,7 +4,7 @@ import { attach } from '../../../server/host/attach';
 import { readHostFile } from '../../../server/host/hostFile';
 import { workspacePaths } from '../../../server/host/paths';
 import { McpStatusRequest } from '../../../server/mcp/protocol';
-import { call, connect, rawRequest, startHost, type TestHost } from './helpers';
+import { call, connect, initializeBody, rawRequest, startHost, type TestHost } from './helpers';
 import { testFeature } from './testFeature';
 
 describe('MCP over Streamable HTTP', () => {
@@ -146,6 +146,22 @@ describe('MCP over Streamable HTTP', () => {
     } finally {
       conn.dispose();
     }
+  });
+
+  it('ends sessions left idle with nothing open, and keeps those with an open notification stream', async () => {
+    const live = await open();
+    await call(live, 'agent_whoami');
+    const init = await rawRequest(h.url, { body: initializeBody, headers: { Authorization: `Bearer ${h.token()}` } });
+    const abandoned = String(init.headers['mcp-session-id']);
+    const mcp = h.host.ctx.services.get('mcp');
+    assert.equal(mcp.status().sessions.length, 2);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(mcp.endIdleSessions(10), [abandoned]);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(mcp.status().sessions.length, 1);
+    const again = await rawRequest(h.url, { body: { jsonrpc: '2.0', id: 2, method: 'tools/list' }, headers: { Authorization: `Bearer ${h.token()}`, 'Mcp-Session-Id': abandoned } });
+    assert.equal(again.status, 404, 'its client is told to start a new session');
+    assert.equal((await call(live, 'agent_whoami')).isError, false);
   });
 
   it('ends every session and stops listening when the host stops', async () => {
