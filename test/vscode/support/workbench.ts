@@ -4,6 +4,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
+export interface TreeRow {
+  label: string;
+  description: string;
+  level: number;
+  /** undefined for a leaf. */
+  expanded: boolean | undefined;
+}
+
 export interface StatusBarEntry {
   text: string;
   label: string;
@@ -24,18 +32,29 @@ export class Workbench {
 
   // ── command palette ─────────────────────────────────────────────────────────────────────
 
-  /** Runs a command by its palette title, e.g. "Apiary: Show Host Status". */
-  async runCommand(title: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
+  /**
+   * Runs a command by its palette title, e.g. "Apiary: Show Host Status". The palette lists the
+   * commands known when it opens, so one contributed moments ago may need a second opening.
+   */
+  async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
     const row = this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
       .first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    for (;;) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(`>${title}`);
+      const found = await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (found) break;
+      if (Date.now() > end) throw new Error(`the command palette has no command "${title}"`);
+    }
     await row.click();
     // The command may open a quick pick of its own, so wait for our row to go, not the widget.
     await row.waitFor({ state: 'hidden', timeout: 15_000 });
@@ -78,32 +97,51 @@ export class Workbench {
 
   // ── views ───────────────────────────────────────────────────────────────────────────────
 
-  /** Opens a view container from the activity bar by its title (e.g. "Apiary"). */
+  /** Opens a view container from the activity bar by its title (e.g. "Apiary"); leaves it open if it is. */
   async openViewContainer(title: string): Promise<void> {
-    const tab = this.page.locator(`.part.activitybar .action-item a[aria-label^="${cssString(title)}"]`).first();
-    await tab.waitFor({ state: 'visible', timeout: 15_000 });
-    const item = this.page.locator('.part.activitybar .action-item').filter({ has: tab }).first();
-    if ((await item.getAttribute('class'))?.includes('checked')) return;
-    await tab.click();
+    const item = this.page
+      .locator('.part.activitybar .action-item')
+      .filter({ has: this.page.locator(`a.action-label[aria-label^="${cssString(title)}"]`) })
+      .first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    if ((await item.getAttribute('class'))?.split(/\s+/).includes('checked')) return;
+    await item.click();
+    await this.page.locator('.part.sidebar .composite.title', { hasText: new RegExp(title, 'i') }).first().waitFor({ state: 'visible', timeout: 15_000 });
   }
 
   /** A view's pane in the side bar, found by its header title. */
   view(title: string): Locator {
-    return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator('.pane-header .title', { hasText: exactText(title) }) }).first();
+    // Headers are drawn upper-case by CSS, which innerText reflects: match without case.
+    return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator('.pane-header .title', { hasText: exactText(title, 'i') }) }).first();
   }
 
-  /** The visible rows of a tree view: label text and nesting level. */
-  async treeRows(viewTitle: string): Promise<Array<{ label: string; description: string; level: number }>> {
-    const rows = this.view(viewTitle).locator('.monaco-list-row');
-    const out: Array<{ label: string; description: string; level: number }> = [];
-    for (const row of await rows.all()) {
-      out.push({
-        label: (await row.locator('.label-name').first().innerText().catch(() => '')).trim(),
-        description: (await row.locator('.label-description').first().innerText().catch(() => '')).trim(),
-        level: Number((await row.getAttribute('aria-level')) ?? '1'),
-      });
+  /** The rendered rows of a tree view (label, description, nesting level, expanded), read in one go. */
+  async treeRows(viewTitle: string): Promise<TreeRow[]> {
+    // No named helpers inside: this runs in the page, where tsx's __name wrapper does not exist.
+    return this.view(viewTitle)
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) =>
+        rows.map((row) => {
+          const expanded = row.getAttribute('aria-expanded');
+          return {
+            label: (row.querySelector('.label-name')?.textContent ?? '').trim() || (row.getAttribute('aria-label') ?? ''),
+            description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+            level: Number(row.getAttribute('aria-level') ?? '1'),
+            expanded: expanded === null ? undefined : expanded === 'true',
+          };
+        }),
+      );
+  }
+
+  /** Polls `read` until `accept` takes its value; returns that value. */
+  async until<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (accept(value)) return value;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+      await this.page.waitForTimeout(250);
     }
-    return out;
   }
 
   // ── notifications, editors, output ──────────────────────────────────────────────────────
@@ -118,6 +156,19 @@ export class Workbench {
     const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: pattern }).first();
     await toast.waitFor({ state: 'visible', timeout: timeoutMs });
     return (await toast.innerText()).trim();
+  }
+
+  /** The message of the modal dialog on screen, if any (confirmations, errors from commands). */
+  async dialogMessage(): Promise<string | undefined> {
+    const box = this.page.locator('.monaco-dialog-box');
+    if (!(await box.isVisible())) return undefined;
+    return (await box.locator('.dialog-message-text, .dialog-message').first().innerText()).trim();
+  }
+
+  /** Presses a button of the modal dialog by its label. */
+  async pressDialogButton(label: string): Promise<void> {
+    await this.page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button', { hasText: exactText(label) }).first().click();
+    await this.page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 15_000 });
   }
 
   /** Title of the active editor tab. */
@@ -178,8 +229,8 @@ export class Workbench {
   }
 }
 
-function exactText(text: string): RegExp {
-  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+function exactText(text: string, flags = ''): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, flags);
 }
 
 function cssString(text: string): string {
