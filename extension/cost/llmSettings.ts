@@ -18,6 +18,9 @@ export function describeError(err: unknown): string {
 export class LlmSettingsSync implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private lastError: string | undefined;
+  /** What this connection was last given, so one change announced twice is sent once. */
+  private lastSent: string | undefined;
+  private session: string | undefined;
 
   constructor(
     private readonly client: HostClient,
@@ -26,7 +29,12 @@ export class LlmSettingsSync implements vscode.Disposable {
   ) {
     this.disposables.push(
       client.onDidChangeState((s) => {
-        if (s.kind === 'ready') void this.push();
+        // State events also mark store progress; only a new session (perhaps a new host, which
+        // knows nothing yet) needs the settings again.
+        if (s.kind !== 'ready' || client.hello?.sessionId === this.session) return;
+        this.session = client.hello?.sessionId;
+        this.lastSent = undefined;
+        void this.push();
       }),
       secrets.onDidChange((e) => {
         if (e.key === API_KEY_SECRET) void this.push();
@@ -35,7 +43,10 @@ export class LlmSettingsSync implements vscode.Disposable {
         if (e.affectsConfiguration('apiary.llm')) void this.push();
       }),
     );
-    if (client.state.kind === 'ready') void this.push();
+    if (client.state.kind === 'ready') {
+      this.session = client.hello?.sessionId;
+      void this.push();
+    }
   }
 
   hasKey(): Thenable<boolean> {
@@ -61,12 +72,16 @@ export class LlmSettingsSync implements vscode.Disposable {
     const models: Partial<Record<Tier, string | null>> = {};
     for (const tier of TIERS) models[tier] = config.get<string>(`models.${tier}`, '').trim() || null;
     const params: LlmConfigureParams = { apiKey: key ? key : null, baseUrl: baseUrl || null, models };
+    const signature = JSON.stringify(params);
+    if (signature === this.lastSent) return undefined;
+    this.lastSent = signature;
     try {
       const state = await this.client.request(LlmConfigureRequest, params);
       this.lastError = undefined;
       this.output.info(`Model calls: API key ${state.apiKey === 'client' ? 'from VS Code' : state.apiKey === 'environment' ? 'from the host environment' : 'not set'}; endpoint ${state.baseUrl ?? 'the public API'}.`);
       return state;
     } catch (err) {
+      this.lastSent = undefined;
       const message = describeError(err);
       this.output.warn(`The agent host did not accept the model settings: ${message}`);
       // Say it once per distinct problem, not on every reconnect.

@@ -1,7 +1,7 @@
 // The panel's two charts, hand-drawn in SVG: daily spend over 30 days, and a budget gauge.
 // Colours come from the stylesheet (theme variables), so they follow light, dark and high contrast.
 import { el, svg } from './dom';
-import { usd, type Bar, type Gauge } from './model';
+import { shortDay, usd, type Bar, type Gauge } from './model';
 
 const BAR_W = 8;
 const GAP = 2;
@@ -28,7 +28,7 @@ export function dailyChart(bars: Bar[]): HTMLElement {
     { class: 'daily' },
     el('div', { class: 'chart-max' }, max > 0 ? `max ${usd(max)}/day` : 'no spend yet'),
     chart,
-    el('figcaption', { class: 'chart-axis' }, el('span', {}, bars[0]?.day.slice(5) ?? ''), el('span', {}, 'today')),
+    el('figcaption', { class: 'chart-axis' }, el('span', {}, bars[0] ? shortDay(bars[0].day) : ''), el('span', {}, 'today')),
   );
 }
 

@@ -4,7 +4,7 @@ import './cost.css';
 import { dailyChart, gaugeBar, shareBar } from './charts';
 import { el, icon } from './dom';
 import { isToCostView, type CostCommand, type CostPanelState, type FromCostView } from './messages';
-import { dailyBars, gauge, percent, rows, saving, usd, type Row } from './model';
+import { dailyBars, gauge, percent, plural, rows, saving, usd, type Row } from './model';
 import type { BreakerStatus, CostReport, LlmConfigState } from '../../shared/llm';
 
 interface VsCodeApi {
@@ -65,7 +65,7 @@ function budgets(r: CostReport): HTMLElement {
 function routing(r: CostReport): HTMLElement | null {
   const s = saving(r);
   if (!s) return null;
-  return section('Routing', el('p', { class: 'saving' }, icon('arrow-down'), el('strong', {}, s.text)), el('p', { class: 'muted' }, s.detail));
+  return section('Routing', el('p', { class: 'saving' }, icon(r.counterfactual.savingMicros > 0 ? 'arrow-down' : 'dash'), el('strong', {}, s.text)), el('p', { class: 'muted' }, s.detail));
 }
 
 function cache(r: CostReport): HTMLElement {
@@ -110,7 +110,7 @@ function footer(r: CostReport | undefined, config: LlmConfigState | undefined): 
   return el(
     'footer',
     {},
-    r ? el('p', {}, `Prices as of ${r.prices.asOf} · ${r.calls.settled30d} calls, ${r.calls.failed30d} failed (30 days)`) : null,
+    r ? el('p', {}, `Prices as of ${r.prices.asOf} · ${plural(r.calls.settled30d, 'call')}, ${r.calls.failed30d} failed in 30 days${r.calls.inFlight ? ` · ${r.calls.inFlight} in flight` : ''}`) : null,
     el('p', {}, `API key ${key}${config?.baseUrl ? ` · ${config.baseUrl}` : ''}`),
     el('div', { class: 'actions' }, button('API key', 'setApiKey', 'key'), button('Settings', 'openSettings', 'settings-gear')),
   );

@@ -93,7 +93,7 @@ export function rows(buckets: SpendBucket[], limit = 8): Row[] {
   return buckets.slice(0, limit).map((b) => ({
     key: b.key,
     cost: usd(b.micros),
-    calls: `${b.calls} call${b.calls === 1 ? '' : 's'}`,
+    calls: plural(b.calls, 'call'),
     tokens: `${tokens(b.inputTokens)} in · ${tokens(b.outputTokens)} out`,
     share: max > 0 ? b.micros / max : 0,
   }));
@@ -105,7 +105,19 @@ export function saving(report: CostReport): { text: string; detail: string } | u
   if (c.actualMicros <= 0) return undefined;
   const share = c.largeTierOnlyMicros > 0 ? c.savingMicros / c.largeTierOnlyMicros : 0;
   return {
-    text: c.savingMicros >= 0 ? `${usd(c.savingMicros)} saved by routing` : `${usd(-c.savingMicros)} more than the large tier`,
+    text: c.savingMicros > 0 ? `${usd(c.savingMicros)} saved by routing` : c.savingMicros === 0 ? 'No saving yet: large-tier prices' : `${usd(-c.savingMicros)} more than the large tier`,
     detail: `The same tokens on ${c.largeTierModel} alone: ${usd(c.largeTierOnlyMicros)}${c.savingMicros > 0 ? ` (${percent(share)} less spent)` : ''}.`,
   };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2026-10-23" → "Oct 23" (the same in every locale, like the rest of the panel). */
+export function shortDay(day: string): string {
+  const [, m, d] = /^\d{4}-(\d\d)-(\d\d)$/.exec(day) ?? [];
+  return m && d ? `${MONTHS[Number(m) - 1]} ${Number(d)}` : day;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
