@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame } from 'playwright-core';
 import type { LlmAskResult } from '../../../shared/llm';
@@ -70,6 +70,10 @@ async function waitForText(frame: Frame, selector: string, pattern: RegExp, time
     if (Date.now() > end) throw new Error(`timed out waiting for ${selector} to match ${pattern}; last: "${last}"`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
 }
 
 /** The whole window, and the side bar alone at twice the scale (to read the panel's details). */
@@ -155,5 +159,12 @@ describe('VS Code: the cost panel', () => {
     const hc = await shoot('cost-panel-high-contrast');
     await setUserSettings({ 'workbench.colorTheme': 'Default Dark Modern' });
     for (const f of [dark, light, hc]) assert.ok(existsSync(f) && f.startsWith(artifacts));
+  });
+
+  it('never writes the key into the workspace: not the log, snapshots, host.json or host.log', () => {
+    const { workspace } = vscodeRig();
+    const files = filesUnder(path.join(workspace, '.apiary'));
+    assert.ok(files.some((f) => f.endsWith('host.log')), 'the host started by VS Code logs to .apiary/host.log');
+    for (const f of files) assert.ok(!readFileSync(f).includes(KEY), `${f} holds the API key`);
   });
 });
