@@ -184,7 +184,11 @@ export class Workbench {
   /** Shows an output channel in the panel and returns its whole text. */
   async outputText(channel: string): Promise<string> {
     await this.runCommand('Output: Show Output Channels...');
-    const pick = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: exactText(channel) }).first();
+    // Match the label only: a reused list row can keep a stale separator text ("recently used").
+    const pick = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactText(channel) }) })
+      .first();
     await pick.waitFor({ state: 'visible', timeout: 15_000 });
     await pick.click();
     return this.editorText(this.page.locator('.part.panel .monaco-editor').first());
