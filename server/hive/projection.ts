@@ -25,6 +25,7 @@ import type {
   HiveEventDataMap,
 } from '../../shared/hive';
 import type { Projection } from '../store/projection';
+import { normalizeRecord, sortKeysDeep } from './core/record';
 import { statements, type StatementCache } from './statements';
 
 export const HIVE_SCHEMA: string[] = [
@@ -140,7 +141,8 @@ function refreshAround(s: StatementCache, id: string): void {
   for (const waiting of s.column(SQL.waiting, [id])) refreshBlocked(s, String(waiting));
 }
 
-function writeRecord(s: StatementCache, r: CellRecord): void {
+function writeRecord(s: StatementCache, record: CellRecord): void {
+  const r = normalizeRecord(record);
   s.run(SQL.upsert, [
     r.id,
     r.title,
@@ -170,7 +172,12 @@ function writeRecord(s: StatementCache, r: CellRecord): void {
   for (const child of s.column(SQL.children, [r.id])) refreshBlocked(s, String(child));
 }
 
-/** Columns a `hive.cell.updated` change may set, and how each is stored. */
+/** A stored set: sorted, without repeats, as compact JSON (what the file holds). */
+function storedSet(v: unknown): string {
+  return JSON.stringify(Array.isArray(v) ? [...new Set(v.map(String))].sort() : []);
+}
+
+/** Columns a `hive.cell.updated` change may set, and how each is stored (canonically, as the file writes it). */
 const UPDATABLE: Record<string, (v: unknown) => string | number | null> = {
   title: (v) => String(v),
   description: (v) => String(v),
@@ -178,9 +185,9 @@ const UPDATABLE: Record<string, (v: unknown) => string | number | null> = {
   status: (v) => String(v),
   priority: (v) => Number(v),
   assignee: (v) => (v === null ? null : String(v)),
-  labels: (v) => JSON.stringify(v),
-  files: (v) => JSON.stringify(v),
-  metadata: (v) => JSON.stringify(v),
+  labels: storedSet,
+  files: storedSet,
+  metadata: (v) => JSON.stringify(sortKeysDeep(v ?? {})),
 };
 
 function applyUpdate(s: StatementCache, d: CellUpdatedData): void {

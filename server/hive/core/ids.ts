@@ -75,8 +75,9 @@ export function childNumber(parentId: string, id: string): number | null {
  * `ap-x.2` comes before `ap-x.10` and a parent before its children.
  */
 export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
   // Most ids have no child part: plain text order, without splitting.
-  if (!a.includes('.') && !b.includes('.')) return a < b ? -1 : a > b ? 1 : 0;
+  if (!a.includes('.') && !b.includes('.')) return a < b ? -1 : 1;
   const pa = a.split('.');
   const pb = b.split('.');
   const head = pa[0]! < pb[0]! ? -1 : pa[0]! > pb[0]! ? 1 : 0;

@@ -58,10 +58,9 @@ export function serializeRecord(record: CellRecord): string {
 export function serializeJsonl(records: Iterable<CellRecord>, keptLines: readonly string[] = []): string {
   const keyed = [...records].map((r) => [idSortKey(r.id), r] as const);
   keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  let text = '';
-  for (const [, r] of keyed) text += serializeRecord(r) + '\n';
-  for (const line of keptLines) text += line + '\n';
-  return text;
+  const lines = keyed.map(([, r]) => serializeRecord(r));
+  lines.push(...keptLines);
+  return lines.length ? lines.join('\n') + '\n' : '';
 }
 
 export interface UnparsedLine {
@@ -138,7 +137,11 @@ export function parseJsonl(text: string, source: HiveProblem['source'] = 'file',
  * it could not parse, kept at the end so a hand edit gone wrong is never lost.
  */
 export function renderHiveFile(records: Iterable<CellRecord>, previousText = ''): string {
-  const text = serializeJsonl(records);
+  return keepUnparsable(serializeJsonl(records), previousText);
+}
+
+/** `text` (a freshly written file) followed by the lines of `previousText` that must be kept. */
+export function keepUnparsable(text: string, previousText: string): string {
   if (!previousText) return text;
   const previous = previousText
     .split('\n')
