@@ -49,7 +49,7 @@ export interface HostClientOptions {
   backoff?: BackoffOptions;
 }
 
-type HandlerEntry = { method: string; handler: (params: unknown) => void };
+type Handler = (params: unknown) => void;
 
 export class HostClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -60,7 +60,10 @@ export class HostClient implements vscode.Disposable {
   /** Bumped whenever a connection attempt is abandoned, so late callbacks of an old client are ignored. */
   private generation = 0;
   private disposed = false;
-  private readonly handlers = new Set<HandlerEntry>();
+  /** Subscribers per notification method. The library keeps one handler per method, so one
+   * dispatcher per method fans out to every subscriber, on the current and every later client. */
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly dispatched = new Set<string>();
   private readonly stateEmitter = new vscode.EventEmitter<HostState>();
   private readonly storeEmitter = new vscode.EventEmitter<StoreChanged>();
 
@@ -129,9 +132,12 @@ export class HostClient implements vscode.Disposable {
 
   /** Listens to a host notification across reconnects. */
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
-    const entry: HandlerEntry = { method: type.method, handler: handler as (params: unknown) => void };
-    this.handlers.add(entry);
-    return new vscode.Disposable(() => this.handlers.delete(entry));
+    const h = handler as Handler;
+    const set = this.handlers.get(type.method) ?? new Set<Handler>();
+    set.add(h);
+    this.handlers.set(type.method, set);
+    if (this.client) this.ensureDispatcher(this.client, type.method);
+    return new vscode.Disposable(() => set.delete(h));
   }
 
   async dispose(): Promise<void> {
@@ -202,15 +208,28 @@ export class HostClient implements vscode.Disposable {
       },
     };
     const client = new LanguageClient('apiary.host', 'Apiary Agent Host', serverOptions, clientOptions);
+    this.dispatched.clear();
     client.onNotification(LogNotification, (line) => this.appendHostLog(line));
     client.onNotification(StoreChangedNotification, (change) => this.onStoreChange(gen, change));
-    for (const entry of this.handlers) {
-      if (entry.method === LogNotification.method || entry.method === StoreChangedNotification.method) continue;
-      client.onNotification(entry.method, (params: unknown) => {
-        if (this.handlers.has(entry)) entry.handler(params);
-      });
-    }
+    this.dispatched.add(LogNotification.method).add(StoreChangedNotification.method);
+    for (const method of this.handlers.keys()) this.ensureDispatcher(client, method);
     return client;
+  }
+
+  private ensureDispatcher(client: LanguageClient, method: string): void {
+    if (this.dispatched.has(method)) return;
+    this.dispatched.add(method);
+    client.onNotification(method, (params: unknown) => this.dispatch(method, params));
+  }
+
+  private dispatch(method: string, params: unknown): void {
+    for (const h of this.handlers.get(method) ?? []) {
+      try {
+        h(params);
+      } catch (err) {
+        this.options.output.error(`A handler of ${method} failed: ${describe(err)}`);
+      }
+    }
   }
 
   /** The attempt `gen` failed: schedule the next one with backoff. */
@@ -264,7 +283,7 @@ export class HostClient implements vscode.Disposable {
       this.stateEmitter.fire(this.current);
     }
     this.storeEmitter.fire(change);
-    for (const entry of this.handlers) if (entry.method === StoreChangedNotification.method) entry.handler(change);
+    this.dispatch(StoreChangedNotification.method, change);
   }
 
   private appendHostLog(line: LogLine): void {
@@ -276,7 +295,7 @@ export class HostClient implements vscode.Disposable {
     else if (line.level === 'warn') out.warn(`[host] ${line.message}`);
     else if (line.level === 'debug') out.info(`[host debug] ${line.message}`);
     else out.info(`[host] ${line.message}`);
-    for (const entry of this.handlers) if (entry.method === LogNotification.method) entry.handler(line);
+    this.dispatch(LogNotification.method, line);
   }
 
   private setState(state: HostState): void {

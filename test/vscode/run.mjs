@@ -16,7 +16,8 @@ import { codeServerEntry, ensureInstalled } from './install.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const artifacts = path.join(root, 'test', 'artifacts', 'vscode');
+// APIARY_VSCODE_ARTIFACTS moves screenshots and logs elsewhere (e.g. for parallel checkouts' runs).
+const artifacts = path.resolve(process.env.APIARY_VSCODE_ARTIFACTS ?? path.join(root, 'test', 'artifacts', 'vscode'));
 const vsix = path.join(root, 'apiary.vsix');
 const argv = process.argv.slice(2);
 const keep = argv.includes('--keep') || process.env.APIARY_KEEP_VSCODE === '1';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { vscodeRig } from '../support/session';
-import { readHostJson, waitFor } from '../support/host';
+import { readHostJson, repoRoot, waitFor } from '../support/host';
 
 describe('VS Code: the host status is one click away', () => {
   it('hovering the status bar item shows the host pid, workspace, store position and uptime', async () => {
@@ -35,5 +37,23 @@ describe('VS Code: the host status is one click away', () => {
     await workbench.statusBarItem('Apiary: ready').click();
     await workbench.waitForText(() => workbench.activeEditorTitle(), /^Apiary Host Status\.md$/);
     await workbench.waitForText(() => workbench.activeEditorText(), /# Apiary agent host/);
+  });
+});
+
+describe('VS Code: the window follows the host\'s store as events commit', () => {
+  it('an event appended by another client (the CLI) moves the store position the status bar shows', async () => {
+    const { workbench, workspace } = vscodeRig();
+    const before = await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
+    const position = Number(/store position (\d+)/.exec(before.label)?.[1]);
+    const cli = path.join(repoRoot, 'dist', 'cli.js');
+    const out = execFileSync(process.execPath, [cli, 'events', 'append', '--workspace', workspace, '--stream', 'vscode-spec', '--type', 'spec.pinged', '--data', '{"n":1}', '--json'], {
+      encoding: 'utf8',
+    });
+    const appended = JSON.parse(out) as { positions: number[] };
+    const at = appended.positions[appended.positions.length - 1];
+    assert.ok(at > position, `appended at ${at}, the bar showed ${position}`);
+    const after = await workbench.waitForStatusBarItem(`Apiary: ready, host pid`, 10_000);
+    await workbench.waitForText(async () => (await workbench.readStatusBarItem('Apiary: ready'))?.label ?? '', new RegExp(`store position ${at}$`), 15_000);
+    assert.match(after.label, /^Apiary: ready/);
   });
 });

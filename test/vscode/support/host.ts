@@ -2,6 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+/** The checkout (its dist/cli.js is the build the installed extension was packaged from). */
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
 export interface HostJson {
   pid: number;
   socket: string;

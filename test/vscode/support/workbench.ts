@@ -184,6 +184,8 @@ export class Workbench {
   /** Shows an output channel in the panel and returns its whole text. */
   async outputText(channel: string): Promise<string> {
     await this.runCommand('Output: Show Output Channels...');
+    // Filter first: with many channels the list is virtualized and ours may not be drawn.
+    await this.page.locator('.quick-input-widget .quick-input-box input').fill(channel);
     // Match the label only: a reused list row can keep a stale separator text ("recently used").
     const pick = this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
