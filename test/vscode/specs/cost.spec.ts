@@ -145,6 +145,18 @@ describe('VS Code: the cost panel', () => {
     const byModel = await waitForText(frame, 'details.breakdown', new RegExp(result.model));
     assert.match(byModel, new RegExp(`\\${spent}`));
 
+    // Two more agents on cheaper tiers: the panel adds them up and shows what routing saved.
+    let total = result.costMicros;
+    for (const [tier, agent] of [['small', 'worker-1'], ['medium', 'worker-2']] as const) {
+      const more = await apiary(['llm', 'ask', `Triage as ${agent}`, '--tier', tier, '--workspace', workspace, '--agent', agent, '--json']);
+      assert.equal(more.code, 0, more.stderr + more.stdout);
+      total += (JSON.parse(more.stdout.trim().split('\n').pop()!) as LlmAskResult).costMicros;
+    }
+    await waitForText(frame, '#spend-today .stat-value', new RegExp(`^\\${usd(total)}$`));
+    await waitForText(frame, '.saving', /saved by routing/);
+    await frame.locator('details.breakdown summary', { hasText: 'By agent' }).click();
+    assert.match(await waitForText(frame, 'details.breakdown[open] >> nth=1', /worker-2/), /scripted-run[\s\S]*worker-1|worker-1[\s\S]*scripted-run/);
+
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.runCommand('View: Hide Panel');
     await workbench.page.waitForTimeout(500);
