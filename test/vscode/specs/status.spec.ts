@@ -9,7 +9,7 @@ describe('VS Code: the host status is one click away', () => {
     const { workbench, workspace } = vscodeRig();
     await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
     const host = await waitFor('.apiary/host.json', () => readHostJson(workspace));
-    const tooltip = await workbench.waitForText(() => workbench.statusBarTooltip('Apiary: ready'), /Host pid/);
+    const tooltip = await workbench.waitForText(() => workbench.statusBarTooltip('Apiary: ready', 'status-bar-tooltip'), /Host pid/);
     const text = tooltip.input;
     assert.match(text, /Apiary agent host: ready/);
     assert.match(text, new RegExp(`Host pid\\s+${host.pid}`));

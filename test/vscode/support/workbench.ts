@@ -85,12 +85,13 @@ export class Workbench {
     return { text: (await item.innerText()).trim(), label: (await item.getAttribute('aria-label')) ?? '' };
   }
 
-  /** Hovers a status bar item and returns its tooltip's text. */
-  async statusBarTooltip(labelPrefix: string): Promise<string> {
+  /** Hovers a status bar item and returns its tooltip's text (optionally saving a screenshot of it). */
+  async statusBarTooltip(labelPrefix: string, screenshot?: string): Promise<string> {
     await this.statusBarItem(labelPrefix).hover();
     const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .workbench-hover .hover-contents').first();
     await hover.waitFor({ state: 'visible', timeout: 15_000 });
     const text = await hover.innerText();
+    if (screenshot) await this.screenshot(screenshot);
     await this.page.mouse.move(5, 5);
     return text;
   }
