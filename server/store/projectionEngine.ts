@@ -35,7 +35,9 @@ export class ProjectionEngine {
   ) {
     // The database is a cache of the log (replay rebuilds it, snapshots save it), so its rollback
     // journal can live in memory instead of a file in sql.js's emulated file system, which cost a
-    // file create and delete per transaction.
+    // file create and delete per transaction. It has one connection, ever: holding its lock spares
+    // every transaction the look for a hot journal and the re-check of the page cache.
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
     db.exec('PRAGMA journal_mode = MEMORY');
     db.exec('CREATE TABLE IF NOT EXISTS _projections (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)');
     this.begin = db.prepare('BEGIN');
