@@ -125,23 +125,31 @@ async function writers(dir: string, s: StoreBenchSizes): Promise<{ single: Metri
   }
 }
 
-async function replay(dir: string, s: StoreBenchSizes): Promise<Metric> {
+async function replay(dir: string, s: StoreBenchSizes): Promise<{ wall: Metric; cpu: Metric }> {
   const at = path.join(dir, 'replay');
   progress(`writing a log of ${s.replayEvents.toLocaleString('en-US')} events (setup, not timed)`);
   await writeLog(at, s.replayEvents, mixOp);
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < s.replayRounds; r++) {
     progress(`replaying ${s.replayEvents.toLocaleString('en-US')} events into the read models (round ${r + 1}/${s.replayRounds})`);
     const t = now();
+    const c = process.cpuUsage();
     const store: Store = await openStore(at, { ignoreSnapshots: true, snapshotEvery: Number.MAX_SAFE_INTEGER, snapshotAfterMs: 0 });
-    const ms = now() - t;
+    const used = process.cpuUsage(c);
+    times.push(now() - t);
+    cpu.push((used.user + used.system) / 1000);
     const replayed = store.opened.replayed;
-    store.close();
-    fs.rmSync(path.join(at, 'snapshots'), { recursive: true, force: true });
+    // Closed without the snapshot a normal close writes: not measured here, and large at this size.
+    store.log.close();
+    store.db.close();
     if (replayed !== s.replayEvents) throw new Error(`replay folded ${replayed} events, expected ${s.replayEvents}`);
-    times.push(ms);
   }
-  return { value: round(median(times) / 1000, 2), unit: 's', goal: '<= 5 s' };
+  return {
+    wall: { value: round(median(times) / 1000, 2), unit: 's', goal: '<= 5 s' },
+    // The same replay in CPU time: on a busy machine the wall time also counts waiting for a core.
+    cpu: { value: round(median(cpu) / 1000, 2), unit: 's', goal: 'informational' },
+  };
 }
 
 async function coldStart(dir: string, s: StoreBenchSizes): Promise<{ open: Metric; process: Metric }> {
@@ -170,6 +178,7 @@ export async function benchStore(sizes: Partial<StoreBenchSizes> = {}): Promise<
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiary-bench-store-'));
   try {
     const syncBefore = diskSyncMicros(dir);
+    progress(`disk sync ${Math.round(syncBefore)} µs; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
     const w = await writers(dir, s);
     const replayMetric = await replay(dir, s);
     const cold = await coldStart(dir, s);
@@ -179,7 +188,8 @@ export async function benchStore(sizes: Partial<StoreBenchSizes> = {}): Promise<
       metrics: {
         'appends-1-writer': w.single,
         [`appends-${s.writers}-writers`]: w.concurrent,
-        [`replay-${count(s.replayEvents)}-events`]: replayMetric,
+        [`replay-${count(s.replayEvents)}-events`]: replayMetric.wall,
+        [`replay-${count(s.replayEvents)}-events-cpu`]: replayMetric.cpu,
         [`cold-start-${count(s.coldStartEvents)}-snapshot`]: cold.open,
         [`cold-start-${count(s.coldStartEvents)}-process`]: cold.process,
         'disk-sync-latency': { value: round(median([syncBefore, syncAfter]), 0), unit: 'µs', goal: 'informational' },
