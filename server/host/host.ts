@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection, type NotificationType } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection, type NotificationType } from 'vscode-jsonrpc/node';
 import { ApiaryError } from '../../shared/errors';
 import { LogNotification, PROTOCOL_VERSION, StoreChangedNotification, type HostInfo, type LogLevel } from '../../shared/protocol';
 import { RpcRegistry } from '../rpc/registry';
@@ -146,9 +146,12 @@ export class Host {
     const untap = this.log.tap((line) => {
       if (session.logLevel && levelAllows(session.logLevel, line.level)) void conn.sendNotification(LogNotification, line).catch(() => {});
     });
-    this.rpc.attach(conn, session);
+    const closed = new CancellationTokenSource();
+    this.rpc.attach(conn, session, closed.token);
     const detach = (): void => {
       if (!this.sessions.delete(session.id)) return;
+      // Work still running for this client (a long model call, a wait) can stop.
+      closed.cancel();
       untap();
       this.log.debug(`session ${session.name} (${session.kind}) detached`);
       this.armIdleExit();

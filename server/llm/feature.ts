@@ -7,6 +7,7 @@ import { BudgetGetRequest, BudgetSetRequest, CostChangedNotification, CostReport
 import { budgetSettingsParamsSchema, costReportParamsSchema, llmAskParamsSchema, llmConfigureParamsSchema } from '../../shared/llmSchemas';
 import type { Feature, HostContext } from '../host/feature';
 import { defineTool, type McpTool } from '../mcp/tool';
+import { abortSignalOf } from '../rpc/abort';
 import { epicOfCell } from './epics';
 import { LLM_STREAM_PREFIX, llmHistoryProjection, readLlmHistory } from './historyProjection';
 import { LlmService, type GatewayTuning } from './service';
@@ -63,7 +64,9 @@ export function llmFeature(opts: LlmFeatureOptions = {}): LlmFeature {
       const timer = setInterval(sweep, opts.sweepEveryMs ?? 30_000);
       timer.unref();
 
-      rpc.on(LlmAskRequest, llmAskParamsSchema, (params, session) => llmActor.run(session.name, () => svc.ask(params, { agent: session.name })));
+      rpc.on(LlmAskRequest, llmAskParamsSchema, (params, session, token) =>
+        llmActor.run(session.name, () => svc.ask(params, { agent: session.name, signal: abortSignalOf(token) })),
+      );
       rpc.on(CostReportRequest, costReportParamsSchema, () => svc.report());
       rpc.on(BudgetGetRequest, null, () => svc.budgets());
       rpc.on(BudgetSetRequest, budgetSettingsParamsSchema, (params, session) => llmActor.run(session.name, () => svc.configureBudgets(params)));

@@ -1,13 +1,13 @@
 // Request handlers, registered once and attached to every client connection. Params are
 // validated with the shared zod schemas; every failure leaves as a structured error.
-import { ResponseError, type MessageConnection, type RequestType, type RequestType0 } from 'vscode-jsonrpc';
+import { CancellationToken, ResponseError, type MessageConnection, type RequestType, type RequestType0 } from 'vscode-jsonrpc';
 import { z } from 'zod';
 import { ApiaryError, RpcErrorCodes, type ApiaryErrorData } from '../../shared/errors';
 import type { Session } from '../host/session';
 
 /** Any declared request; its result type is recovered with HandlerOf. */
 type AnyRequest = { readonly method: string };
-type Handler = (params: unknown, session: Session) => Promise<unknown> | unknown;
+type Handler = (params: unknown, session: Session, token: CancellationToken) => Promise<unknown> | unknown;
 
 export type HandlerOf<R> = R extends RequestType<infer _P, infer Res, infer _E>
   ? Res
@@ -24,10 +24,11 @@ export class RpcRegistry {
   on<S extends z.ZodType | null, T extends AnyRequest>(
     type: T,
     schema: S,
-    handler: (params: S extends z.ZodType ? z.output<S> : void, session: Session) => Promise<HandlerOf<T>> | HandlerOf<T>,
+    /** `token` is cancelled when the client cancels the request or disconnects. */
+    handler: (params: S extends z.ZodType ? z.output<S> : void, session: Session, token: CancellationToken) => Promise<HandlerOf<T>> | HandlerOf<T>,
   ): void {
     if (this.handlers.has(type.method)) throw new Error(`handler for ${type.method} registered twice`);
-    this.handlers.set(type.method, async (raw, session) => {
+    this.handlers.set(type.method, async (raw, session, token) => {
       let params: unknown = undefined;
       if (schema) {
         const parsed = schema.safeParse(raw ?? {});
@@ -36,7 +37,7 @@ export class RpcRegistry {
       } else if (raw !== undefined && raw !== null && !(typeof raw === 'object' && Object.keys(raw).length === 0)) {
         throw new ApiaryError('invalid_params', `${type.method} takes no parameters`);
       }
-      return handler(params as S extends z.ZodType ? z.output<S> : void, session);
+      return handler(params as S extends z.ZodType ? z.output<S> : void, session, token);
     });
   }
 
@@ -45,14 +46,14 @@ export class RpcRegistry {
   }
 
   /** Serves this registry's requests on a connection for one session. */
-  attach(conn: MessageConnection, session: Session): void {
-    conn.onRequest(async (method: string, params: unknown) => {
+  attach(conn: MessageConnection, session: Session, closed: CancellationToken = CancellationToken.None): void {
+    conn.onRequest(async (method: string, params: unknown, cancel: CancellationToken) => {
       const handler = this.handlers.get(method);
       if (!handler) {
         return toResponseError(new ApiaryError('unknown_request', `unknown request ${method}`, 'See shared/protocol.ts for the requests this host serves.'));
       }
       try {
-        return await handler(params === null ? undefined : params, session);
+        return await handler(params === null ? undefined : params, session, either(cancel, closed));
       } catch (err) {
         if (!(err instanceof ApiaryError)) this.onInternalError(method, err);
         return toResponseError(err);
@@ -72,4 +73,19 @@ export function toResponseError(err: unknown): ResponseError<ApiaryErrorData> {
       ? err
       : new ApiaryError('internal', `internal error: ${err instanceof Error ? err.message : String(err)}`, 'See the host log (Apiary: Show Host Log).');
   return new ResponseError(RpcErrorCodes[e.code], e.message, e.toData());
+}
+
+/** Cancelled when either token is: the request's own, or its connection closing. */
+function either(a: CancellationToken, b: CancellationToken): CancellationToken {
+  if (b === CancellationToken.None) return a;
+  return {
+    get isCancellationRequested() {
+      return a.isCancellationRequested || b.isCancellationRequested;
+    },
+    onCancellationRequested: (listener, thisArgs, disposables) => {
+      const d1 = a.onCancellationRequested(listener, thisArgs, disposables);
+      const d2 = b.onCancellationRequested(listener, thisArgs, disposables);
+      return { dispose: () => (d1.dispose(), d2.dispose()) };
+    },
+  };
 }
