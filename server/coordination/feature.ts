@@ -54,6 +54,7 @@ import {
   mailSendParamsSchema,
   mailThreadParamsSchema,
 } from '../../shared/coordinationSchemas';
+import type { NotificationType } from 'vscode-jsonrpc';
 import { ApiaryError } from '../../shared/errors';
 import type { EventEnvelope } from '../../shared/events';
 import { HiveEvents } from '../../shared/hive';
@@ -212,11 +213,19 @@ function pushChanges(ctx: HostContext, svc: CoordinationService): () => void {
   let locks = false;
   let agents = false;
   let timer: NodeJS.Timeout | null = null;
+  // A client that went away between the commit and the push must not stop the others' pushes.
+  const push = <P>(type: NotificationType<P>, params: P): void => {
+    try {
+      ctx.broadcast(type, params);
+    } catch (err) {
+      ctx.log.debug(`coordination push not delivered: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const flush = (): void => {
     timer = null;
     const position = ctx.store.head;
-    if (locks) ctx.broadcast(ReservationsChangedNotification, { position, reservations: svc.list({}).reservations });
-    if (agents) ctx.broadcast(AgentsChangedNotification, { position, agents: svc.agents(true) });
+    if (locks) push(ReservationsChangedNotification, { position, reservations: svc.list({}).reservations });
+    if (agents) push(AgentsChangedNotification, { position, agents: svc.agents(true) });
     locks = false;
     agents = false;
   };
@@ -226,7 +235,7 @@ function pushChanges(ctx: HostContext, svc: CoordinationService): () => void {
       else if (e.stream === CoordinationStreams.agents) agents = true;
       else if (e.type === 'mail.sent') {
         const { message } = e.data as CoordinationEventData['mail.sent'];
-        ctx.broadcast(MailArrivedNotification, { position: e.position, message });
+        push(MailArrivedNotification, { position: e.position, message });
       }
     }
     if ((locks || agents) && !timer) timer = setTimeout(flush, NOTIFY_COALESCE_MS);
