@@ -4,13 +4,14 @@
 //     median), with a reference measured in the same run: testing every reservation's
 //     precompiled matcher in turn;
 //   • informational: building the index, and a reserve decision (glob-vs-glob overlap against
-//     every active reservation).
-// The host round trip (reserve + release through JSON-RPC) is measured by the host benchmark.
+//     every active reservation);
+//   • the host round trip: reserve + release through a real host over its socket (median).
 import type { Reservation } from '../../shared/coordination';
 import { lockReserveParamsSchema } from '../../shared/coordinationSchemas';
 import type { AgentRecord } from '../../server/coordination/core/agents';
 import { ReservationIndex } from '../../server/coordination/core/reservationIndex';
 import { decideReserve, reservationSpec } from '../../server/coordination/core/reservations';
+import { hostRoundTrip } from './support/locksHost';
 import { progress } from './support/progress';
 import { compared, round, type BenchResult } from './support/result';
 import { median, now } from './support/stats';
@@ -21,9 +22,12 @@ export interface LocksBenchSizes {
   /** Paths per timed batch: a single check is too short for the clock. */
   batch: number;
   reserveRuns: number;
+  /** Reserve + release pairs through the host, and the other agents' reservations held meanwhile. */
+  hostRuns: number;
+  hostBackground: number;
 }
 
-const SIZES: LocksBenchSizes = { reservations: 1000, paths: 20_000, batch: 100, reserveRuns: 50 };
+const SIZES: LocksBenchSizes = { reservations: 1000, paths: 20_000, batch: 100, reserveRuns: 50, hostRuns: 200, hostBackground: 100 };
 const T = Date.parse('2026-03-02T09:00:00.000Z');
 
 /** Deterministic pseudo-random numbers, so every run builds the same workspace. */
@@ -168,6 +172,9 @@ export async function benchLocks(sizes: Partial<LocksBenchSizes> = {}): Promise<
     }
   }
 
+  progress(`reserve + release through the host, ${s.hostRuns} times (${s.hostBackground} other reservations held)`);
+  const trip = await hostRoundTrip(s.hostRuns, s.hostBackground);
+
   return {
     name: 'locks',
     metrics: {
@@ -175,6 +182,7 @@ export async function benchLocks(sizes: Partial<LocksBenchSizes> = {}): Promise<
       holders_per_path: { value: round(fast.hits / paths.length, 2), unit: 'reservations', goal: 'informational' },
       index_build_1000: { value: round(buildMs, 1), unit: 'ms', goal: 'informational' },
       reserve_decision_vs_1000: { value: round(median(reserveSamples), 2), unit: 'ms', goal: 'informational' },
+      host_reserve_release_round_trip: { value: round(trip.medianMs, 2), unit: 'ms', goal: 'informational' },
     },
   };
 }
