@@ -4,6 +4,7 @@ import { AppendEventsRequest, ReadEventsRequest, ReplayRequest, VerifyEventsRequ
 import { appendParamsSchema, readEventsParamsSchema, replayParamsSchema } from '../../shared/schemas';
 import type { Feature } from '../host/feature';
 import { handles, type Projection } from '../store/projection';
+import { primitiveProjections } from '../store';
 
 /**
  * Events that a feature's read model interprets may only come from that feature's commands,
@@ -31,7 +32,9 @@ export function eventsFeature(projections: () => Projection[], ownedPrefixes: ()
         checkGenericAppend(
           params.stream,
           params.events.map((e) => e.type),
-          projections(),
+          // The durable primitives' read models are the host's own, not a feature's: their
+          // events (mail, locks, cursors, deferreds) must not be forged either.
+          [...primitiveProjections, ...projections()],
           ownedPrefixes(),
         );
         return ctx.store.events.append(params.stream, params.events, params.expectedVersion, { actor: session.name });
@@ -55,13 +58,13 @@ export function eventsFeature(projections: () => Projection[], ownedPrefixes: ()
           let rows: Array<Record<string, unknown>> | undefined;
           if (params.sql) {
             if (!/^\s*(select|with)\b/i.test(params.sql)) {
-              throw new ApiaryError('invalid_params', 'replay queries are read-only: start with SELECT or WITH');
+              throw new ApiaryError('invalid_params', 'replay queries are read-only: start with SELECT or WITH', 'Pass a SELECT (or WITH … SELECT) query over the folded tables.');
             }
             try {
               const res = folded.db.exec(params.sql)[0];
               rows = res ? res.values.map((v) => Object.fromEntries(res.columns.map((c, i) => [c, v[i]]))) : [];
             } catch (err) {
-              throw new ApiaryError('invalid_params', `query failed: ${(err as Error).message}`);
+              throw new ApiaryError('invalid_params', `query failed: ${(err as Error).message}`, 'Check table and column names: a replay without --sql lists the tables.');
             }
           }
           return { position: folded.position, ts: folded.ts, tables, ...(rows ? { rows } : {}) };
