@@ -7,11 +7,12 @@ import { mcp, mcpToken } from './cli/verbs/mcp';
 import { agent } from './cli/verbs/agent';
 import { lock } from './cli/verbs/lock';
 import { mail } from './cli/verbs/mail';
+import { approval } from './cli/verbs/approval';
 import { EXIT_USAGE, printError } from './cli/output';
 
 type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
 
-const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail };
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail, approval };
 
 const USAGE = `apiary — the Apiary agent host and its command line
 
@@ -45,6 +46,11 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
   mail send --to A[,B]|--broadcast --subject S [--body B|--body-file F] [--thread T] [--reply-to ID]
             [--importance low|normal|high|urgent] [--ack-required]
   mail inbox [--peek] [--unread] [--all] | mail read ID | mail ack ID | mail thread ID
+  approval list [--all] | approval approve ID [--reason R] | approval reject ID [--reason R]
+                                   requests waiting for a human (approve/reject as --agent, default "you")
+  approval request --kind change|command|budget|merge|question --summary S [--confidence C]
+           [--timeout SECONDS] [--change PATH=FILE]... [--command CMD] [--cost USD] [--cell ID] [--wait]
+  approval trust [AGENT] [--reset] each agent's trust (low trust: risky requests always ask)
   bench [store]                    run benchmarks (from a source checkout)
 
 Exit codes: 0 success, 1 refused (conflict, invalid input, …), 2 usage error.`;

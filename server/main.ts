@@ -12,6 +12,7 @@ import { eventsFeature } from './rpc/events';
 import { coordinationFeature } from './coordination/feature';
 import { llmFeature } from './llm/feature';
 import { mcpFeature } from './mcp/feature';
+import { approvalsFeature } from './approvals/feature';
 
 /** Every capability the host runs, in start order (`extra`: more features, e.g. in tests; they start before MCP). */
 export function hostFeatures(extra: Feature[] = []): Feature[] {
@@ -25,6 +26,7 @@ export function hostFeatures(extra: Feature[] = []): Feature[] {
   );
   features.push(llmFeature());
   features.push(coordinationFeature());
+  features.push(approvalsFeature());
   features.push(...extra);
   // Last: it gathers the tools and resources of every feature started before it.
   features.push(mcpFeature({ features: all }));
