@@ -207,7 +207,11 @@ export class Host {
     // We hold the lock, so a socket file left here belongs to a dead host.
     if (process.platform !== 'win32') fs.rmSync(this.paths.socket, { force: true });
     const server = net.createServer((socket) => {
-      const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+      const reader = new SocketMessageReader(socket);
+      // The reader re-arms a "partial message" timer every 10 s, forever and surviving dispose,
+      // after a client leaves in the middle of a message; the host has no use for those events.
+      reader.partialMessageTimeout = 0;
+      const conn = createMessageConnection(reader, new SocketMessageWriter(socket));
       this.attach(conn, 'socket');
     });
     await new Promise<void>((resolve, reject) => {
