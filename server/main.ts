@@ -10,6 +10,7 @@ import { VERSION } from './host/version';
 import { coreFeature } from './rpc/core';
 import { eventsFeature } from './rpc/events';
 import { coordinationFeature } from './coordination/feature';
+import { hiveFeature } from './hive/feature';
 import { llmFeature } from './llm/feature';
 import { mcpFeature } from './mcp/feature';
 import { approvalsFeature } from './approvals/feature';
@@ -25,6 +26,7 @@ export function hostFeatures(extra: Feature[] = []): Feature[] {
     ),
   );
   features.push(llmFeature());
+  features.push(hiveFeature());
   features.push(coordinationFeature());
   features.push(approvalsFeature());
   features.push(...extra);

@@ -1,0 +1,163 @@
+// The hive as the host runs it: every write is a core decision over the read model, appended to
+// HIVE_STREAM through the HiveWriter (atomic, expected version, re-decided on a lost race);
+// every read is a query over the read model. Commands arrive validated (the request schemas'
+// output types); the actor is the agent the caller acts as.
+import type { z } from 'zod';
+import { HIVE_STREAM, type Cell, type CellDetail, type CellRecord, type HiveCellResult, type HiveEpicResult, type HiveListResult, type HiveNewEvent, type ImportSource } from '../../shared/hive';
+import type { HiveFindQuery, HiveListQuery, HiveReadyQuery, hiveShowParamsSchema } from '../../shared/hiveSchemas';
+import type { Store } from '../store/store';
+import { hiveCommands, type HiveCommandMethod } from './commands';
+import { sweepExpiredClaims } from './core/claims';
+import { DEFAULT_ID_PREFIX } from './core/ids';
+import { mergeHive, type HiveMergeResult } from './core/merge';
+import { serializeRecord } from './core/jsonl';
+import { toRecord } from './core/record';
+import { cellNotFound } from './core/refusals';
+import type { DecideContext, HiveView } from './core/view';
+import { iso } from './core/view';
+import { exportHiveJsonl, findCells, getCell, hiveView, listCells, readyCells, showCell } from './queries';
+import { HiveWriter } from './writer';
+
+type CommandOf<M extends HiveCommandMethod> = z.output<(typeof hiveCommands)[M]['schema']>;
+type Decide<M extends HiveCommandMethod> = (cmd: CommandOf<M>, view: HiveView, ctx: DecideContext) => HiveNewEvent[];
+
+/** Methods whose result is the one cell they name (`cmd.id`). */
+export type HiveCellMethod = Exclude<HiveCommandMethod, 'apiary/hive/create' | 'apiary/hive/createEpic'>;
+
+export interface HiveServiceOptions {
+  store: Store;
+  now(): number;
+  /** Prefix of new root ids (default `ap-`). */
+  idPrefix?: string;
+}
+
+export interface HiveImportOutcome {
+  imported: number;
+  purged: number;
+}
+
+export class HiveService {
+  readonly writer: HiveWriter;
+
+  constructor(private readonly opts: HiveServiceOptions) {
+    this.writer = new HiveWriter(opts.store);
+  }
+
+  dispose(): void {
+    this.writer.dispose();
+  }
+
+  private get db() {
+    return this.opts.store.db;
+  }
+
+  private ctx(actor: string): DecideContext {
+    return { now: this.opts.now(), actor, idPrefix: this.opts.idPrefix ?? DEFAULT_ID_PREFIX };
+  }
+
+  private cellOrThrow(id: string): Cell {
+    const cell = getCell(this.db, id);
+    if (!cell) throw cellNotFound(id);
+    return cell;
+  }
+
+  /** Runs a command's decision and appends its events; `result` reads the state after them. */
+  private run<M extends HiveCommandMethod, R>(method: M, cmd: CommandOf<M>, actor: string, result: (events: readonly HiveNewEvent[]) => R): Promise<R> {
+    const decide = hiveCommands[method].decide as unknown as Decide<M>;
+    return this.writer.commit(() => {
+      const events = decide(cmd, hiveView(this.db), this.ctx(actor));
+      return { events, result: () => result(events) };
+    }, actor);
+  }
+
+  // ── writes ────────────────────────────────────────────────────────────────────────────────
+
+  create(cmd: CommandOf<'apiary/hive/create'>, actor: string): Promise<HiveCellResult> {
+    return this.run('apiary/hive/create', cmd, actor, (events) => {
+      const created = events.find((e) => e.type === 'hive.cell.created');
+      if (created?.type !== 'hive.cell.created') throw new Error('create decided no cell');
+      return { cell: this.cellOrThrow(created.data.cell.id) };
+    });
+  }
+
+  createEpic(cmd: CommandOf<'apiary/hive/createEpic'>, actor: string): Promise<HiveEpicResult> {
+    return this.run('apiary/hive/createEpic', cmd, actor, (events) => {
+      const marker = events.find((e) => e.type === 'hive.epic.created');
+      if (marker?.type !== 'hive.epic.created') throw new Error('createEpic decided no epic');
+      return { epic: this.cellOrThrow(marker.data.epicId), subtasks: marker.data.subtaskIds.map((id) => this.cellOrThrow(id)) };
+    });
+  }
+
+  /** update · claim · heartbeat · release · close · reopen · delete · depAdd · depRemove · comment. */
+  change<M extends HiveCellMethod>(method: M, cmd: CommandOf<M>, actor: string): Promise<HiveCellResult> {
+    return this.run(method, cmd, actor, () => ({ cell: this.cellOrThrow((cmd as { id: string }).id) }));
+  }
+
+  /** Records every claim whose lease ran out (`hive.claim.expired`); returns how many. */
+  sweep(): Promise<number> {
+    return this.writer.commit(() => {
+      const events = sweepExpiredClaims(hiveView(this.db), this.opts.now());
+      return { events, result: () => events.length };
+    }, 'host');
+  }
+
+  /**
+   * Brings the hive to a three-way merge of `theirs` (the file as it is now) with the host's state,
+   * against `base` (the file as the host last wrote it). Decided again on a lost race.
+   */
+  mergeFile(base: string, theirs: string, source: ImportSource = 'merge'): Promise<HiveMergeResult> {
+    return this.writer.commit(() => {
+      const merged = mergeHive(base, exportHiveJsonl(this.db), theirs, { now: this.opts.now(), source });
+      return { events: merged.events, result: () => merged };
+    }, 'host');
+  }
+
+  /** Upserts records read from elsewhere (a beads file, a JSONL file): only those that differ. */
+  importRecords(records: readonly CellRecord[], source: ImportSource): Promise<HiveImportOutcome> {
+    return this.writer.commit(() => {
+      const at = iso(this.opts.now());
+      const events: HiveNewEvent[] = [];
+      for (const record of records) {
+        const current = getCell(this.db, record.id);
+        if (current && serializeRecord(toRecord(current)) === serializeRecord(record)) continue;
+        events.push({ type: 'hive.cell.imported', data: { cell: record, source, at } });
+      }
+      return { events, result: () => ({ imported: events.length, purged: 0 }) };
+    }, 'host');
+  }
+
+  // ── reads ─────────────────────────────────────────────────────────────────────────────────
+
+  ready(query: HiveReadyQuery): HiveListResult {
+    const cells = readyCells(this.db, { ...query, now: this.opts.now() });
+    return { cells, total: cells.length };
+  }
+
+  list(query: HiveListQuery): HiveListResult {
+    return listCells(this.db, query);
+  }
+
+  show(params: z.output<typeof hiveShowParamsSchema>): CellDetail {
+    const detail = showCell(this.db, params.id, this.opts.now());
+    if (!detail) throw cellNotFound(params.id);
+    return detail;
+  }
+
+  find(query: HiveFindQuery): HiveListResult {
+    return findCells(this.db, query);
+  }
+
+  get(id: string): Cell | undefined {
+    return getCell(this.db, id);
+  }
+
+  /** True when no hive event was ever appended (a fresh workspace, or one that only has the file). */
+  isEmpty(): boolean {
+    return this.opts.store.events.version(HIVE_STREAM) === 0;
+  }
+
+  /** The hive as `.hive/issues.jsonl` text, keeping the unparsable lines of `previousText`. */
+  exportText(previousText = ''): string {
+    return exportHiveJsonl(this.db, previousText);
+  }
+}
