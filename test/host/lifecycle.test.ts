@@ -247,6 +247,24 @@ describe('host lifecycle', function () {
     }
   });
 
+  it('fails a CLI request cut off by the host dying with exit 1 and an "unavailable" error, never a silent success', async () => {
+    const ws = tempWorkspace();
+    const host = await startServe(ws);
+    const watcher = await connect(host.info.socket, 'watcher');
+    // A replay query that keeps the host busy far longer than the test runs.
+    const cli = runCli(['replay', '--workspace', ws, '--to', '0', '--json', '--sql', 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c']);
+    // An idle host answers at once; one that does not answer for long is busy with the CLI's query.
+    while ((await Promise.race([watcher.conn.sendRequest(StatusRequest), sleep(1500).then(() => null)])) !== null) await sleep(30);
+    await stopHost(host, 'SIGKILL');
+    watcher.conn.dispose();
+    const r = await cli;
+    assert.equal(r.code, 1, `exit ${r.code}; stdout ${r.stdout}; stderr ${r.stderr}`);
+    const doc = jsonOf<{ error: { code: string; message: string; hint?: string } }>(r);
+    assert.equal(doc.error.code, 'unavailable');
+    assert.match(doc.error.message, /agent host/);
+    assert.ok(doc.error.hint);
+  });
+
   it('refuses to serve a workspace that is not a folder', async () => {
     const ws = tempWorkspace();
     const file = path.join(ws, 'not-a-folder');
