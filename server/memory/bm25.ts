@@ -32,7 +32,7 @@ export class Bm25Index {
       this.ids.push(id);
       this.slots.set(id, slot);
       if (slot >= this.lengths.length) {
-        const grow = (a: Float64Array): Float64Array => {
+        const grow = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
           const b = new Float64Array(a.length * 2);
           b.set(a);
           return b;
