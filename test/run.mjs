@@ -7,7 +7,7 @@
 //   npm test                     everything
 //   npm test -- unit host        only these suites (names: typecheck build unit host vscode electron)
 //   APIARY_SKIP_VSCODE=1 npm test   everything but the code-server suite
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,12 +56,41 @@ function step(name, cmd, args) {
   return ok;
 }
 
+/** How long a suite may take to exit once it has reported its results. */
+const EXIT_GRACE_MS = 20_000;
+
+/**
+ * Runs a suite and waits for it. A suite that reported its results but does not exit (a leaked
+ * handle keeps mocha alive) is stopped after a grace period and counted as a failure, so a leak
+ * fails the run instead of hanging it.
+ */
+function runSuiteProcess(cmd, args, env, statsFile) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
+    let reportedAt = 0;
+    let hung = false;
+    const timer = setInterval(() => {
+      if (!reportedAt && existsSync(statsFile)) reportedAt = Date.now();
+      if (reportedAt && Date.now() - reportedAt > EXIT_GRACE_MS && !hung) {
+        hung = true;
+        console.log(`\n${path.basename(statsFile, '.json')}: still running ${EXIT_GRACE_MS / 1000} s after reporting its results (a leaked handle?); stopping it`);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }
+    }, 500);
+    child.on('exit', (code, signal) => {
+      clearInterval(timer);
+      resolve({ status: code, signal, hung });
+    });
+  });
+}
+
 /** A suite that writes mocha stats to $APIARY_TEST_STATS. */
-function suite(name, cmd, args, env = {}) {
+async function suite(name, cmd, args, env = {}) {
   banner(name);
   const statsFile = path.join(statsDir, `${name}.json`);
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env, APIARY_TEST_STATS: statsFile } });
+  const r = await runSuiteProcess(cmd, args, { ...process.env, ...env, APIARY_TEST_STATS: statsFile }, statsFile);
   const seconds = (Date.now() - t0) / 1000;
   let stats;
   try {
@@ -75,25 +104,25 @@ function suite(name, cmd, args, env = {}) {
     return;
   }
   const failed = stats.failures ?? 0;
-  const crashed = r.status !== 0 && failed === 0;
+  const crashed = r.hung || (r.status !== 0 && failed === 0);
   results.push({
     name,
     passed: stats.passes ?? 0,
     failed: failed + (crashed ? 1 : 0),
     skipped: stats.pending ?? 0,
     seconds,
-    note: crashed ? `exit ${r.status ?? r.signal} after its tests` : undefined,
+    note: r.hung ? 'did not exit after its tests' : crashed ? `exit ${r.status ?? r.signal} after its tests` : undefined,
   });
 }
 
-function mochaSuite(name, folder) {
+async function mochaSuite(name, folder) {
   if (!hasTests(path.join(root, 'test', folder), '.test.ts')) {
     banner(name);
     console.log(`no ${folder} tests yet`);
     results.push({ name, passed: 0, failed: 0, skipped: 0, seconds: 0, note: 'no tests' });
     return;
   }
-  suite(name, process.execPath, [mochaBin, '--config', path.join('test', '.mocharc.json'), `test/${folder}/**/*.test.ts`]);
+  await suite(name, process.execPath, [mochaBin, '--config', path.join('test', '.mocharc.json'), `test/${folder}/**/*.test.ts`]);
 }
 
 const started = Date.now();
@@ -109,9 +138,9 @@ if (!existsSync(mochaBin) || !existsSync(tscBin)) {
 let built = true;
 if (selected.has('typecheck')) step('typecheck', process.execPath, [tscBin, '-p', '.', '--noEmit']);
 if (selected.has('build')) built = step('build', 'npm', ['run', '--silent', 'build']);
-if (selected.has('unit')) mochaSuite('unit', 'unit');
+if (selected.has('unit')) await mochaSuite('unit', 'unit');
 if (selected.has('host')) {
-  if (built) mochaSuite('host', 'host');
+  if (built) await mochaSuite('host', 'host');
   else results.push({ name: 'host', passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'not run: the build failed' });
 }
 if (selected.has('vscode')) {
@@ -122,10 +151,10 @@ if (selected.has('vscode')) {
   } else if (!built) {
     results.push({ name: 'vscode', passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'not run: the build failed' });
   } else {
-    suite('vscode', process.execPath, [path.join('test', 'vscode', 'run.mjs')]);
+    await suite('vscode', process.execPath, [path.join('test', 'vscode', 'run.mjs')]);
   }
 }
-if (selected.has('electron')) suite('electron', process.execPath, [path.join('test', 'vscode', 'electron', 'run.mjs')]);
+if (selected.has('electron')) await suite('electron', process.execPath, [path.join('test', 'vscode', 'electron', 'run.mjs')]);
 rmSync(statsDir, { recursive: true, force: true });
 
 const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
