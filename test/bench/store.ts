@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Store } from '../../server/store';
 import { spawnBenchChild, type ColdStart } from './support/child';
 import { diskSyncMicros } from './support/diskSync';
-import { mixOp, noteData } from './support/eventMix';
+import { mixOp, NOTE_TYPE, noteData } from './support/eventMix';
 import { progress } from './support/progress';
 import { compared, round, type BenchResult, type Metric } from './support/result';
 import { SqliteReference } from './support/sqliteReference';
@@ -45,6 +45,12 @@ function count(n: number): string {
 }
 
 const perSecond = (n: number, ms: number): number => n / (ms / 1000);
+
+/** A read model that stopped on an event would make the replay cheaper than it is: refuse to report. */
+function assertHealthy(store: Store): void {
+  const faulted = store.projections().filter((p) => p.faulted);
+  if (faulted.length) throw new Error(`read models failed on the benchmark's events: ${faulted.map((p) => `${p.name}: ${p.faulted}`).join('; ')}`);
+}
 
 /** Runs `measure(store, reference)` in alternating order each round; the first round warms up. */
 async function rounds(
@@ -84,7 +90,7 @@ async function writers(dir: string, s: StoreBenchSizes): Promise<{ single: Metri
         const t = now();
         for (let i = 0; i < s.singleAppends; i++) {
           const n = seq++;
-          await store.events.append(`task-${n % 512}`, [{ type: 'agent.progress', data: noteData(n) }], 'any', { actor: 'worker-1' });
+          await store.events.append(`task-${n % 512}`, [{ type: NOTE_TYPE, data: noteData(n) }], 'any', { actor: 'worker-1' });
         }
         return perSecond(s.singleAppends, now() - t);
       },
@@ -92,7 +98,7 @@ async function writers(dir: string, s: StoreBenchSizes): Promise<{ single: Metri
         const t = now();
         for (let i = 0; i < s.singleAppends; i++) {
           const n = seq++;
-          ref.append(`task-${n % 512}`, 'agent.progress', noteData(n), 'worker-1');
+          ref.append(`task-${n % 512}`, NOTE_TYPE, noteData(n), 'worker-1');
         }
         return perSecond(s.singleAppends, now() - t);
       },
@@ -112,8 +118,8 @@ async function writers(dir: string, s: StoreBenchSizes): Promise<{ single: Metri
     };
     const concurrent = await rounds(
       s.rounds,
-      () => concurrently((w, n) => store.events.append(`writer-${w}`, [{ type: 'agent.progress', data: noteData(n) }], 'any', { actor: `worker-${w}` })),
-      () => concurrently(async (w, n) => ref.append(`writer-${w}`, 'agent.progress', noteData(n), `worker-${w}`)),
+      () => concurrently((w, n) => store.events.append(`writer-${w}`, [{ type: NOTE_TYPE, data: noteData(n) }], 'any', { actor: `worker-${w}` })),
+      () => concurrently(async (w, n) => ref.append(`writer-${w}`, NOTE_TYPE, noteData(n), `worker-${w}`)),
     );
     return {
       single: compared(Math.round(single.ours), Math.round(single.reference), 'events/s', '>= 1.0x reference'),
@@ -140,6 +146,7 @@ async function replay(dir: string, s: StoreBenchSizes): Promise<{ wall: Metric; 
     times.push(now() - t);
     cpu.push((used.user + used.system) / 1000);
     const replayed = store.opened.replayed;
+    assertHealthy(store);
     // Closed without the snapshot a normal close writes: not measured here, and large at this size.
     store.log.close();
     store.db.close();
@@ -157,6 +164,7 @@ async function coldStart(dir: string, s: StoreBenchSizes): Promise<{ open: Metri
   progress(`writing ${s.coldStartEvents.toLocaleString('en-US')} events through the read models and snapshotting (setup)`);
   const store = await openStore(at, { snapshotEvery: Number.MAX_SAFE_INTEGER, snapshotAfterMs: 0 });
   await appendMany(store.events, s.coldStartEvents, mixOp);
+  assertHealthy(store);
   store.close(); // snapshots at the head
   const runs: ColdStart[] = [];
   for (let r = 0; r < s.coldStartRuns; r++) {
