@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { HostStatus, StoreChanged } from '../shared/protocol';
 import { HostClient } from './client';
 import { registerCost } from './cost';
+import { registerApprovals } from './approvals';
 import type { HostState, HostStateKind } from './hostState';
 import { HostStatusBar } from './statusBar';
 import { StatusDocument } from './statusDocument';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   const statusDocument = new StatusDocument();
   statusBar.update(client.state);
   registerCost(context, client, output);
+  registerApprovals(context, client, output, workspace);
   let activationMs = 0;
 
   context.subscriptions.push(
