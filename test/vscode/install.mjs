@@ -7,7 +7,7 @@
 // @vscode/ripgrep (whose install downloads a binary from GitHub) gets a pre-seeded download cache
 // holding Debian's rg.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,10 +111,53 @@ function installCodeServer() {
   }
 }
 
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/** One installer at a time per checkout (two test runs starting together would clobber each other). */
+function withInstallLock(fn) {
+  mkdirSync(cacheDir, { recursive: true });
+  const lock = path.join(cacheDir, 'install.lock');
+  const deadline = Date.now() + 20 * 60_000;
+  let waitingFor = 0;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      if (!holder || !isAlive(holder)) {
+        rmSync(lock, { force: true }); // left by an installer that died
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another install (pid ${holder}) holds ${lock}`);
+      if (waitingFor !== holder) log(`waiting for the install running in pid ${holder}`);
+      waitingFor = holder;
+      spawnSync('sleep', ['5']);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export function ensureInstalled() {
-  ensureDebianPackages();
-  if (isCodeServerInstalled()) return;
-  installCodeServer();
+  if (isCodeServerInstalled() && DEBIAN_PACKAGES.every(isInstalled)) return;
+  withInstallLock(() => {
+    ensureDebianPackages();
+    if (!isCodeServerInstalled()) installCodeServer();
+  });
 }
 
 // Leftover temporary folders of an interrupted run are harmless; the cache itself is all-or-nothing
