@@ -1,0 +1,138 @@
+// Approvals inline in the real workbench: an agent (the CLI, `approval request --wait`, in the
+// background) asks to apply a two-file change; a comment thread appears at the changed lines of
+// each file; Approve in the thread's title applies both files as one edit (saved to disk) and
+// the waiting agent hears "approved". A second request is opened as a diff and rejected from the
+// diff editor's title with a reason, which the agent receives.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { vscodeRig } from '../support/session';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+interface Waiting {
+  done: Promise<{ code: number | null; out: { approval?: { status: string; decision: { reason: string | null; applied: boolean } | null } } }>;
+}
+
+/** `apiary approval request … --wait` in the background, as an agent would run it. */
+function requestInBackground(workspace: string, args: string[]): Waiting {
+  const child = spawn(process.execPath, [cli, 'approval', 'request', ...args, '--wait', '--json', '--workspace', workspace, '--agent', 'builder'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, out: JSON.parse(out.trim().split('\n').pop() || '{}') as never }))),
+  };
+}
+
+function proposal(content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiary-proposal-'));
+  const file = path.join(dir, 'content');
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+async function openFile(page: Page, rel: string): Promise<void> {
+  const { workbench } = vscodeRig();
+  await workbench.closeQuickInput();
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(rel);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await workbench.waitForText(() => workbench.activeEditorTitle(), new RegExp(`^${path.basename(rel).replace('.', '\\.')}$`));
+}
+
+/** Line numbers the active editor marks as a commented range (the comment glyph in the margin). */
+async function commentedLines(page: Page): Promise<number[]> {
+  return page.locator('.part.editor .editor-instance .monaco-editor .margin-view-overlays > div').evaluateAll((rows) =>
+    rows
+      .filter((r) => r.querySelector('.comment-range-glyph'))
+      .map((r) => Number(r.querySelector('.line-numbers')?.textContent?.trim()))
+      .filter((n) => n > 0)
+      .sort((a, b) => a - b),
+  );
+}
+
+function thread(page: Page, text: RegExp): Locator {
+  return page.locator('.part.editor .review-widget').filter({ hasText: text }).first();
+}
+
+const CALC = ['export function add(a: number, b: number): number {', '  return a + b;', '}', '', 'export function sub(a: number, b: number): number {', '  return a - b;', '}', ''].join('\n');
+const UNITS = ['// Units', 'export const METRE = 1;', 'export const KILOMETRE = 1000;', 'export const MILE = 1609;', 'export const INCH = 0.025;', ''].join('\n');
+
+describe('VS Code: approvals', () => {
+  it('shows a two-file change as comment threads at the changed lines; Approve applies both files and answers the agent', async () => {
+    const { workbench, workspace } = vscodeRig();
+    const page = workbench.page;
+    await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
+    fs.writeFileSync(path.join(workspace, 'src', 'calc.ts'), CALC);
+    fs.writeFileSync(path.join(workspace, 'src', 'units.ts'), UNITS);
+    const newCalc = CALC.replace('return a - b;', 'return a - b; // checked');
+    const newUnits = UNITS.replace('MILE = 1609;', 'MILE = 1609.344;').replace('INCH = 0.025;', 'INCH = 0.0254;');
+    const waiting = requestInBackground(workspace, [
+      '--kind', 'change', '--summary', 'Precise units and a note', '--confidence', '0.6', '--cell', 'hv-7',
+      '--change', `src/calc.ts=${proposal(newCalc)}`, '--change', `src/units.ts=${proposal(newUnits)}`,
+    ]);
+
+    const status = await workbench.waitForStatusBarItem('1 Apiary approval request waiting', 30_000);
+    assert.match(status.text, /1/);
+
+    await openFile(page, 'src/units.ts');
+    const unitsThread = thread(page, /Precise units and a note/);
+    await unitsThread.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await unitsThread.innerText();
+    assert.match(text, /builder/);
+    assert.match(text, /60% confident/);
+    assert.deepEqual(await workbench.until('the units.ts thread range', () => commentedLines(page), (l) => l.length > 0), [4, 5], 'MILE and INCH lines');
+    await workbench.screenshot('approvals-thread-units');
+
+    await openFile(page, 'src/calc.ts');
+    await thread(page, /Precise units and a note/).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.deepEqual(await workbench.until('the calc.ts thread range', () => commentedLines(page), (l) => l.length > 0), [6]);
+
+    await workbench.openViewContainer('Apiary');
+    const rows = await workbench.until('the request in the Approvals section', () => workbench.treeRows('Approvals'), (r) => r.some((x) => x.label === 'Precise units and a note'));
+    assert.match(rows.find((x) => x.label === 'Precise units and a note')!.description, /builder · change · 60%/);
+    await workbench.screenshot('approvals-sidebar');
+
+    const approve = thread(page, /Precise units and a note/).locator('.head .actions a.action-label[aria-label="Approve"]').first();
+    await approve.click();
+    const result = await waiting.done;
+    assert.equal(result.code, 0);
+    assert.equal(result.out.approval?.status, 'approved');
+    assert.equal(result.out.approval?.decision?.applied, true);
+    await workbench.until('both files on disk', async () => [fs.readFileSync(path.join(workspace, 'src', 'calc.ts'), 'utf8'), fs.readFileSync(path.join(workspace, 'src', 'units.ts'), 'utf8')], (f) => f[0] === newCalc && f[1] === newUnits);
+    await thread(page, /Precise units and a note/).waitFor({ state: 'hidden', timeout: 15_000 });
+    await workbench.until('the status bar count to go', async () => (await workbench.readStatusBarItem('1 Apiary approval')) === undefined, (gone) => gone);
+  });
+
+  it('opens a proposal as a diff, and Reject in the diff title sends the reason back to the agent', async () => {
+    const { workbench, workspace } = vscodeRig();
+    const page = workbench.page;
+    const current = fs.readFileSync(path.join(workspace, 'src', 'calc.ts'), 'utf8');
+    const waiting = requestInBackground(workspace, ['--kind', 'change', '--summary', 'Drop sub()', '--confidence', '0.4', '--change', `src/calc.ts=${proposal(current.split('\n\n')[0] + '\n')}`]);
+    await openFile(page, 'src/calc.ts');
+    const t = thread(page, /Drop sub\(\)/);
+    await t.waitFor({ state: 'visible', timeout: 30_000 });
+    await workbench.screenshot('approvals-thread-calc');
+    await t.locator('.head .actions a.action-label[aria-label="Open Diff"]').first().click();
+    await workbench.waitForText(() => workbench.activeEditorTitle(), /calc\.ts ↔ proposed by builder/);
+    await page.locator('.part.editor .monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await workbench.screenshot('approvals-diff');
+    await page.locator('.part.editor .title-actions a.action-label[aria-label="Reject…"]').first().click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('sub() is still used by the billing module');
+    await page.keyboard.press('Enter');
+    const result = await waiting.done;
+    assert.equal(result.code, 1);
+    assert.equal(result.out.approval?.status, 'rejected');
+    assert.equal(result.out.approval?.decision?.reason, 'sub() is still used by the billing module');
+    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'calc.ts'), 'utf8'), current, 'a rejected change writes nothing');
+  });
+});
