@@ -8,11 +8,12 @@ import { agent } from './cli/verbs/agent';
 import { lock } from './cli/verbs/lock';
 import { mail } from './cli/verbs/mail';
 import { approval } from './cli/verbs/approval';
+import { memory } from './cli/verbs/memory';
 import { EXIT_USAGE, printError } from './cli/output';
 
 type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
 
-const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail, approval };
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail, approval, memory };
 
 const USAGE = `apiary — the Apiary agent host and its command line
 
@@ -51,6 +52,9 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
   approval request --kind change|command|budget|merge|question --summary S [--confidence C]
            [--timeout SECONDS] [--change PATH=FILE]... [--command CMD] [--cost USD] [--cell ID] [--wait]
   approval trust [AGENT] [--reset] each agent's trust (low trust: risky requests always ask)
+  memory store "<text>" [--tags a,b] [--confidence C] [--cell ID] | memory find "<query>" [--limit N] [--tags a,b]
+  memory validate ID | memory forget ID [--reason R] | memory export | memory import
+                                   shared memory (export/import: .hive/memories.jsonl, shared through git)
   bench [store]                    run benchmarks (from a source checkout)
 
 Exit codes: 0 success, 1 refused (conflict, invalid input, …), 2 usage error.`;

@@ -14,6 +14,8 @@ import { hiveFeature } from './hive/feature';
 import { llmFeature } from './llm/feature';
 import { mcpFeature } from './mcp/feature';
 import { approvalsFeature } from './approvals/feature';
+import { memoryFeature } from './memory/feature';
+import { learningFeature } from './learning/feature';
 
 /** Every capability the host runs, in start order (`extra`: more features, e.g. in tests; they start before MCP). */
 export function hostFeatures(extra: Feature[] = []): Feature[] {
@@ -29,6 +31,8 @@ export function hostFeatures(extra: Feature[] = []): Feature[] {
   features.push(hiveFeature());
   features.push(coordinationFeature());
   features.push(approvalsFeature());
+  features.push(memoryFeature());
+  features.push(learningFeature());
   features.push(...extra);
   // Last: it gathers the tools and resources of every feature started before it.
   features.push(mcpFeature({ features: all }));
