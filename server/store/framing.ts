@@ -44,11 +44,19 @@ export function decodeSegmentHeader(buf: Buffer): SegmentHeader | { error: strin
   };
 }
 
+// Reused by every hash (hashing is synchronous): no allocation and no BigInt per frame.
+const hashMeta = Buffer.alloc(12);
+
 export function chainHash(prevHash: Buffer, firstPosition: number, count: number, payload: Buffer): Buffer {
-  const meta = Buffer.alloc(12);
-  meta.writeBigUInt64LE(BigInt(firstPosition), 0);
-  meta.writeUInt32LE(count, 8);
-  return createHash('sha256').update(prevHash).update(meta).update(payload).digest();
+  writeU64(hashMeta, firstPosition, 0);
+  hashMeta.writeUInt32LE(count, 8);
+  return createHash('sha256').update(prevHash).update(hashMeta).update(payload).digest();
+}
+
+/** Positions stay below 2^53, so two 32-bit halves hold them exactly. */
+function writeU64(buf: Buffer, n: number, offset: number): void {
+  buf.writeUInt32LE(n % 2 ** 32, offset);
+  buf.writeUInt32LE(Math.floor(n / 2 ** 32), offset + 4);
 }
 
 /** Encodes one transaction frame; returns it with the hash the next frame chains to. */
@@ -57,7 +65,7 @@ export function encodeFrame(prevHash: Buffer, firstPosition: number, count: numb
   const frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + payload.length);
   frame.writeUInt32LE(FRAME_MAGIC, 0);
   frame.writeUInt32LE(payload.length, 4);
-  frame.writeBigUInt64LE(BigInt(firstPosition), 12);
+  writeU64(frame, firstPosition, 12);
   frame.writeUInt32LE(count, 20);
   hash.copy(frame, 24);
   payload.copy(frame, FRAME_HEADER_SIZE);
