@@ -54,7 +54,11 @@ async function tryAttach(workspace: string, opts: AttachOptions): Promise<Omit<A
   } catch {
     return null;
   }
-  const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+  const reader = new SocketMessageReader(socket);
+  // A host that dies in the middle of an answer would leave the reader re-arming a timer forever
+  // (it survives dispose), keeping a finished CLI process alive.
+  reader.partialMessageTimeout = 0;
+  const conn = createMessageConnection(reader, new SocketMessageWriter(socket));
   conn.listen();
   const hello = await conn.sendRequest(HelloRequest, { client: opts.client, logLevel: opts.logLevel });
   return { conn, hello };
