@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync, fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { AppendEventsRequest, ReadEventsRequest, StatusRequest, type HostInfo, type HostStatus } from '../../shared/protocol';
 import { attach } from '../../server/host/attach';
 import { isAlive } from '../../server/host/processes';
@@ -84,7 +85,13 @@ describe('host lifecycle', function () {
     assert.equal(s.running, true);
     assert.equal(s.pid, hostJsonOf(ws)?.pid);
     const events = jsonOf<{ events: Array<{ stream: string }> }>(await runCli(['events', '--workspace', ws, '--json']));
-    assert.deepEqual(events.events.map((e) => e.stream).sort(), ['s-one', 's-two']);
+    assert.deepEqual(
+      events.events
+        .map((e) => e.stream)
+        .filter((st) => st.startsWith('s-'))
+        .sort(),
+      ['s-one', 's-two'],
+    );
     assert.equal(jsonOf<HostStatus>(await runCli(['status', '--workspace', ws, '--json'])).pid, s.pid, 'still that one host');
   });
 
@@ -178,6 +185,7 @@ describe('host lifecycle', function () {
     const host = await startServe(ws);
     const c = await connect(host.info.socket);
     for (let i = 0; i < 5; i++) await c.conn.sendRequest(AppendEventsRequest, { stream: 'work', events: [{ type: 'work.done', data: i }] });
+    const head = (await c.conn.sendRequest(StatusRequest)).store.position;
     c.conn.dispose();
     const ended = await stopHost(host, 'SIGTERM');
     assert.equal(ended.code, 0);
@@ -186,13 +194,13 @@ describe('host lifecycle', function () {
     assert.equal(snaps.length, 1);
     const snap = readSnapshot(snaps[0]!);
     assert.ok(!('error' in snap));
-    assert.equal(snap.header.point.position, 5);
+    assert.equal(snap.header.point.position, head);
     // The next start begins from that snapshot.
     const again = await startServe(ws);
+    assert.match(again.stderr(), new RegExp(`snapshot ${head}, replayed 0 events`));
     const status = jsonOf<HostStatus>(await runCli(['status', '--workspace', ws, '--json']));
-    assert.equal(status.store.snapshotPosition, 5);
-    assert.equal(status.store.position, 5);
-    assert.match(again.stderr(), /snapshot 5, replayed 0 events/);
+    assert.equal(status.store.snapshotPosition, head);
+    assert.ok(status.store.position >= head);
     await stopHost(again);
   });
 
@@ -238,8 +246,13 @@ describe('host lifecycle', function () {
       assert.equal(status.pid, info.pid, 'the relay reached the workspace host');
       assert.notEqual(status.pid, relay.pid);
       assert.ok(status.sessions.some((s) => s.kind === 'vscode-window'));
-      const appended = await conn.sendRequest(AppendEventsRequest.method, { stream: 'from-editor', events: [{ type: 'note.x', data: 1 }] });
-      assert.deepEqual((appended as { positions: number[] }).positions, [1]);
+      const appended = (await conn.sendRequest(AppendEventsRequest.method, { stream: 'from-editor', events: [{ type: 'note.x', data: 1 }] })) as { positions: number[] };
+      assert.equal(appended.positions.length, 1);
+      const read = (await conn.sendRequest(ReadEventsRequest.method, { stream: 'from-editor' })) as { events: Array<{ position: number; actor: string }> };
+      assert.deepEqual(
+        read.events.map((e) => [e.position, e.actor]),
+        [[appended.positions[0], 'VS Code relay']],
+      );
       await assert.rejects(conn.sendRequest('textDocument/hover', {}), /unknown request/);
     } finally {
       conn.dispose();
@@ -263,6 +276,37 @@ describe('host lifecycle', function () {
     assert.equal(doc.error.code, 'unavailable');
     assert.match(doc.error.message, /agent host/);
     assert.ok(doc.error.hint);
+  });
+
+  it('ends a CLI whose host dies in the middle of writing an answer promptly, with exit 1', async () => {
+    // The host side here only speaks the wire protocol up to the torn answer: a real host cannot be
+    // killed reliably between two bytes of one message.
+    const ws = tempWorkspace();
+    fs.mkdirSync(path.join(ws, '.apiary'));
+    const socketPath = apiary(ws, 'host.sock');
+    const info: HostInfo = { pid: process.pid, version: 'test', protocol: 1, workspace: ws, startedAt: new Date().toISOString(), socket: socketPath };
+    const server = net.createServer((socket) => {
+      const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+      conn.onRequest('apiary/hello', () => ({ sessionId: 's-1', host: info }));
+      conn.onRequest(() => {
+        socket.write('Content-Length: 4000\r\n\r\n{"jsonrpc":"2.0","id":1,"result":{"events":[');
+        setTimeout(() => socket.destroy(), 20);
+        return new Promise(() => {});
+      });
+      conn.listen();
+    });
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    fs.writeFileSync(apiary(ws, 'host.json'), JSON.stringify(info));
+    try {
+      const started = Date.now();
+      const r = await runCli(['events', '--workspace', ws, '--json'], { timeoutMs: 15_000 });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(jsonOf<{ error: { code: string } }>(r).error.code, 'unavailable');
+      assert.ok(Date.now() - started < 8000, 'the CLI did not linger after the host went away');
+    } finally {
+      fs.rmSync(apiary(ws, 'host.json'), { force: true });
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('refuses to serve a workspace that is not a folder', async () => {

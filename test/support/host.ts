@@ -202,7 +202,10 @@ export async function connect(socketPath: string, name = 'test'): Promise<Client
     s.once('connect', () => resolve(s));
     s.once('error', reject);
   });
-  const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+  const reader = new SocketMessageReader(socket);
+  // A host killed in the middle of an answer would leave this reader re-arming a timer forever.
+  reader.partialMessageTimeout = 0;
+  const conn = createMessageConnection(reader, new SocketMessageWriter(socket));
   // When the host goes away, fail the requests still waiting instead of leaving them pending.
   conn.onClose(() => conn.dispose());
   conn.listen();
