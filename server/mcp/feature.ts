@@ -1,5 +1,6 @@
 // The MCP server as a host feature: it starts after every other feature, gathers their tools and
 // resources, listens on loopback, and advertises its URL in HostInfo (host.json, hello).
+import { ApiaryError } from '../../shared/errors';
 import type { Feature, HostContext } from '../host/feature';
 import type { RpcRegistry } from '../rpc/registry';
 import { VERSION } from '../host/version';
@@ -8,7 +9,6 @@ import { Catalog } from './catalog';
 import { readMcpConfig } from './config';
 import { McpHttpServer } from './httpServer';
 import type { AgentDirectory } from './identity/directory';
-import { EventAgentDirectory } from './identity/eventDirectory';
 import { ResourceNotifier } from './notifier';
 import { McpRotateTokenRequest, McpStatusRequest, type McpStatus } from './protocol';
 import { McpSession, type SessionDeps } from './session';
@@ -31,8 +31,7 @@ export interface McpService {
 declare module '../host/services' {
   interface ServiceMap {
     mcp: McpService;
-    /** The agent registry MCP sessions register with; provide it in start() (coordination does).
-     *  Absent, the MCP server records agents in the log itself (EventAgentDirectory). */
+    /** The agent registry MCP sessions register with; the coordination feature provides it. */
     agentDirectory: AgentDirectory;
   }
 }
@@ -51,9 +50,7 @@ export function mcpFeature(opts: McpFeatureOptions): Feature {
       for (const w of warnings) ctx.log.warn(w);
       const { store: tokens, notes } = TokenStore.open(ctx.paths.apiary);
       for (const n of notes) ctx.log.warn(n);
-      const provided = ctx.services.maybe('agentDirectory');
-      const defaultDirectory = provided ? null : new EventAgentDirectory(ctx.store, ctx.now);
-      const directory = provided ?? defaultDirectory!;
+      const directory = registry(ctx);
       const features = opts.features();
       const catalog = new Catalog(
         [...agentTools((id) => http?.sessions.get(id)), ...features.flatMap((f) => f.tools?.(ctx) ?? [])],
@@ -87,13 +84,22 @@ export function mcpFeature(opts: McpFeatureOptions): Feature {
           unsubscribe();
           notifier.dispose();
           await server.close();
-          defaultDirectory?.dispose();
           http = null;
         },
       };
     },
     hostInfo: () => (http ? { mcp: { url: http.url } } : {}),
   };
+}
+
+/** The agent registry, looked up per call: without one, tool calls are refused with a reason. */
+function registry(ctx: HostContext): AgentDirectory {
+  const get = (): AgentDirectory => {
+    const d = ctx.services.maybe('agentDirectory');
+    if (!d) throw new ApiaryError('unavailable', 'no agent registry runs in this host, so MCP sessions cannot act as agents', 'The coordination feature provides it: run the host with it.');
+    return d;
+  };
+  return { register: (req) => get().register(req), heartbeat: (name) => get().heartbeat(name) };
 }
 
 function mcpStatus(server: McpHttpServer, tools: ToolProfile): McpStatus {

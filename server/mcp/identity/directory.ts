@@ -1,6 +1,5 @@
 // The port through which the MCP server registers the agents its sessions act as. The
-// coordination feature owns the real agent registry and implements it; until it is wired in,
-// the host uses EventAgentDirectory (same events, same names).
+// coordination feature owns the agent registry and provides it as the `agentDirectory` service.
 import type { AgentRegisterResult } from '../../../shared/coordination';
 
 export interface AgentRegistration {

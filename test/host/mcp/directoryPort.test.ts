@@ -1,74 +1,107 @@
+// The MCP server's side of the agentDirectory port, against a host that runs no coordination
+// feature: a directory provided here records what the MCP server asks of it.
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ApiaryError } from '../../../shared/errors';
+import type { Agent } from '../../../shared/coordination';
 import type { Feature } from '../../../server/host/feature';
 import type { AgentDirectory, AgentRegistration } from '../../../server/mcp/identity/directory';
-import { EventAgentDirectory } from '../../../server/mcp/identity/eventDirectory';
 import { call, connect, startHost, type TestHost } from './helpers';
 import { testFeature } from './testFeature';
 
-/** Provides the agentDirectory service the way the coordination feature does, noting each call. */
+/** A registry kept in memory: names `Agent1`, `Agent2`… per client key; a taken name is refused. */
 function providing(calls: { register: AgentRegistration[]; heartbeat: string[] }): Feature {
   return {
     name: 'directory-provider',
     start(ctx) {
-      const real = new EventAgentDirectory(ctx.store, ctx.now);
+      const byName = new Map<string, Agent & { key: string }>();
       const directory: AgentDirectory = {
-        register: (req) => {
+        async register(req) {
           calls.register.push(req);
-          return real.register(req);
+          const mine = [...byName.values()].find((a) => a.key === req.clientKey && req.name === undefined);
+          const name = req.name ?? mine?.name ?? `Agent${byName.size + 1}`;
+          const holder = byName.get(name);
+          if (holder && holder.key !== req.clientKey) throw new ApiaryError('conflict', `${name} is taken`, 'Pick another name.', { holder: name });
+          const at = new Date(ctx.now()).toISOString();
+          const agent: Agent = { name, kind: req.kind, program: req.program ?? null, model: req.model ?? null, registeredAt: at, lastSeen: at, active: true };
+          byName.set(name, { ...agent, key: req.clientKey });
+          return { agent, reconnected: mine !== undefined };
         },
-        heartbeat: (name) => {
+        async heartbeat(name) {
           calls.heartbeat.push(name);
-          return real.heartbeat(name);
         },
       };
       ctx.services.provide('agentDirectory', directory);
-      return { dispose: () => real.dispose() };
     },
   };
 }
 
 describe('the agent directory port', () => {
-  let h: TestHost;
-  let c: Client;
-  const calls = { register: [] as AgentRegistration[], heartbeat: [] as string[] };
+  describe('with a registry provided', () => {
+    let h: TestHost;
+    let c: Client;
+    const calls = { register: [] as AgentRegistration[], heartbeat: [] as string[] };
 
-  before(async () => {
-    h = await startHost({ minimal: true, extra: [providing(calls), testFeature()] });
-    c = await connect(h.url, h.token(), 'claude-code');
-  });
-  after(async () => {
-    await c.close();
-    await h.stop();
+    before(async () => {
+      h = await startHost({ minimal: true, extra: [providing(calls), testFeature()] });
+      c = await connect(h.url, h.token(), 'claude-code');
+    });
+    after(async () => {
+      await c.close();
+      await h.stop();
+    });
+
+    it('registers each session once, as an mcp-client keyed by its session, with the client as its program', async () => {
+      const who = await call(c, 'agent_whoami');
+      await call(c, 'agent_whoami');
+      assert.equal(calls.register.length, 1, 'once per session, not per call');
+      const [req] = calls.register;
+      assert.equal(req!.kind, 'mcp-client');
+      assert.equal(req!.program, 'claude-code');
+      assert.equal(req!.name, undefined);
+      assert.match(req!.clientKey, /^mcp-session:/, 'an HTTP client without a key of its own is keyed by its session');
+      assert.deepEqual(who.body.agent, { name: 'Agent1', kind: 'mcp-client', program: 'claude-code', model: null });
+    });
+
+    it('heartbeats the agent on every tool call, and not on a refused one', async () => {
+      const before = calls.heartbeat.length;
+      await call(c, 'test_steps', { steps: 1, delayMs: 0 });
+      await call(c, 'agent_whoami');
+      await call(c, 'test_steps', { steps: 'many' });
+      assert.deepEqual(calls.heartbeat.slice(before), ['Agent1', 'Agent1']);
+    });
+
+    it('passes an explicit agent_register on, keeping the session key, and relays its refusal as is', async () => {
+      await call(c, 'agent_register', { name: 'QuietWren', model: 'opus' });
+      const last = calls.register.at(-1)!;
+      assert.equal(last.name, 'QuietWren');
+      assert.equal(last.model, 'opus');
+      assert.equal(last.clientKey, calls.register[0]!.clientKey);
+      const other = await connect(h.url, h.token(), 'cursor');
+      try {
+        const r = await call(other, 'agent_register', { name: 'QuietWren' });
+        assert.deepEqual(r.body, { error: { code: 'conflict', message: 'QuietWren is taken', hint: 'Pick another name.', details: { holder: 'QuietWren' } } });
+      } finally {
+        await other.close();
+      }
+    });
   });
 
-  it('registers each session with the provided directory, as an mcp-client keyed by its session', async () => {
-    const who = await call(c, 'agent_whoami');
-    assert.equal(calls.register.length, 1);
-    const [req] = calls.register;
-    assert.equal(req!.kind, 'mcp-client');
-    assert.equal(req!.program, 'claude-code');
-    assert.equal(req!.name, undefined);
-    assert.match(req!.clientKey, /^mcp-session:/, 'an HTTP client without a key of its own is keyed by its session');
-    assert.equal((who.body.agent as { program: string }).program, 'claude-code');
-    await call(c, 'agent_whoami');
-    assert.equal(calls.register.length, 1, 'registered once per session, not per call');
-  });
-
-  it('heartbeats the agent on every tool call, and not on a refused one', async () => {
-    const name = ((await call(c, 'agent_whoami')).body.agent as { name: string }).name;
-    const before = calls.heartbeat.length;
-    await call(c, 'test_steps', { steps: 1, delayMs: 0 });
-    await call(c, 'agent_whoami');
-    await call(c, 'test_steps', { steps: 'many' });
-    assert.deepEqual(calls.heartbeat.slice(before), [name, name]);
-  });
-
-  it('passes an explicit agent_register on, keeping the session key', async () => {
-    await call(c, 'agent_register', { name: 'QuietWren', model: 'opus' });
-    const last = calls.register.at(-1)!;
-    assert.equal(last.name, 'QuietWren');
-    assert.equal(last.model, 'opus');
-    assert.equal(last.clientKey, calls.register[0]!.clientKey);
+  describe('without one', () => {
+    it('refuses tool calls with a structured error naming what is missing', async () => {
+      const h = await startHost({ minimal: true, extra: [testFeature()] });
+      const c = await connect(h.url, h.token());
+      try {
+        const r = await call(c, 'test_steps', { steps: 1 });
+        assert.equal(r.isError, true);
+        const error = r.body.error as { code: string; message: string; hint: string };
+        assert.equal(error.code, 'unavailable');
+        assert.match(error.message, /no agent registry/);
+        assert.match(error.hint, /coordination/);
+      } finally {
+        await c.close();
+        await h.stop();
+      }
+    });
   });
 });
