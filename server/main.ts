@@ -88,7 +88,8 @@ export function runRelay(workspace: string): void {
     if (!method.startsWith(HOST_METHOD_PREFIX) || !hostConn) {
       return new ResponseError(ErrorCodes.MethodNotFound, `unknown request ${method}`);
     }
-    return hostConn.sendRequest(method, params, token);
+    // A request without params must stay without: passing undefined would send `[null]`.
+    return params === undefined ? hostConn.sendRequest(method, token) : hostConn.sendRequest(method, params, token);
   });
   conn.onNotification((method, params) => {
     if (method.startsWith(HOST_METHOD_PREFIX) && hostConn) void hostConn.sendNotification(method, params);
