@@ -75,6 +75,14 @@ describe('the MCP Inspector CLI (a client we did not write)', function () {
     assert.equal(body.agent.program, 'inspector-cli');
   });
 
+  it('creates a cell and finds it with hive_ready through the stdio bridge', async () => {
+    const created = (await inspector([...bridge(), '--method', 'tools/call', '--tool-name', 'hive_create', '--tool-arg', 'title=Seen by the inspector'])) as { content: Array<{ text: string }> };
+    assert.ok(!('isError' in created) || (created as { isError?: boolean }).isError !== true, created.content[0]!.text);
+    const ready = (await inspector([...bridge(), '--method', 'tools/call', '--tool-name', 'hive_ready'])) as { content: Array<{ text: string }> };
+    const body = JSON.parse(ready.content[0]!.text) as { cells: Array<{ title: string }> };
+    assert.deepEqual(body.cells.map((c) => c.title), ['Seen by the inspector']);
+  });
+
   it('gets the structured refusal for bad arguments', async () => {
     const out = (await inspector([...bridge(), '--method', 'tools/call', '--tool-name', 'agent_register', '--tool-arg', 'name=not a name'], true)) as { isError: boolean; content: Array<{ text: string }> };
     assert.equal(out.isError, true);
