@@ -9,6 +9,7 @@ import type { HostState, HostStateKind } from './hostState';
 import { HostStatusBar } from './statusBar';
 import { StatusDocument } from './statusDocument';
 import { renderStatusReport } from './statusReport';
+import { registerCoordination, type CoordinationFeature } from './reservations';
 
 /** What activate() returns: lets UI tests (and other extensions) assert on state, not pixels. */
 export interface ApiaryApi {
@@ -24,6 +25,8 @@ export interface ApiaryApi {
   onStoreChanged: vscode.Event<StoreChanged>;
   /** The connection itself, for other parts of the extension. */
   client: HostClient;
+  /** This window's agent, the reservations and agents it knows, its inbox. */
+  coordination: CoordinationFeature;
 }
 
 let host: HostClient | undefined;
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   statusBar.update(client.state);
   registerCost(context, client, output);
   registerApprovals(context, client, output, workspace);
+  const coordination = registerCoordination(context, client, output, workspace);
   let activationMs = 0;
 
   context.subscriptions.push(
@@ -95,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
     onDidChangeState: client.onDidChangeState,
     onStoreChanged: client.onStoreChanged,
     client,
+    coordination,
   };
 }
 
