@@ -29,6 +29,11 @@ export interface HostContext {
   sessions(): Session[];
   /** Pushes a notification to every attached client. */
   broadcast<P>(type: NotificationType<P>, params: P): void;
+  /**
+   * Keeps a background host from exiting for idleness while a client that is not a socket
+   * session (an MCP session) is connected; call the returned function when it leaves.
+   */
+  holdOpen(reason: string): () => void;
 }
 
 /**

@@ -37,6 +37,9 @@ export class Host {
   private server: net.Server | null = null;
   private disposers: Array<() => void | Promise<void>> = [];
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Reasons besides socket sessions to stay up (e.g. open MCP sessions), by id. */
+  private readonly holds = new Map<number, string>();
+  private nextHold = 1;
   private changedTypes = new Set<string>();
   private changedTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
@@ -67,6 +70,7 @@ export class Host {
       info: () => this.info(),
       sessions: () => [...this.sessions.values()],
       broadcast: (type, params) => this.broadcast(type, params),
+      holdOpen: (reason) => this.holdOpen(reason),
     };
     this.disposers.push(() => this.ctx.deferreds.dispose());
     this.disposers.push(
@@ -164,6 +168,25 @@ export class Host {
     return session;
   }
 
+  /**
+   * Keeps a background host from idle-exiting until the returned release is called (once; later
+   * calls do nothing). For clients that are not socket sessions, such as MCP sessions.
+   */
+  holdOpen(reason: string): () => void {
+    const id = this.nextHold++;
+    this.holds.set(id, reason);
+    this.disarmIdleExit();
+    return () => {
+      if (!this.holds.delete(id)) return;
+      this.armIdleExit();
+    };
+  }
+
+  /** Why the host stays up besides socket sessions, one reason per hold. */
+  heldOpenBy(): string[] {
+    return [...this.holds.values()];
+  }
+
   broadcast<P>(type: NotificationType<P>, params: P): void {
     // The generic overloads can't relate P to the wire type; the declared NotificationType keeps callers typed.
     for (const s of this.sessions.values()) {
@@ -235,7 +258,7 @@ export class Host {
 
   private armIdleExit(): void {
     const ms = this.opts.idleExitMs;
-    if (!ms || this.sessions.size > 0 || this.idleTimer) return;
+    if (!ms || this.sessions.size > 0 || this.holds.size > 0 || this.idleTimer || this.stopping) return;
     this.idleTimer = setTimeout(() => {
       this.log.info(`no client for ${Math.round(ms / 1000)} s: stopping`);
       void this.stop();

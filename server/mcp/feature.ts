@@ -61,6 +61,7 @@ export function mcpFeature(opts: McpFeatureOptions): Feature {
         port: config.port,
         tokens,
         log: ctx.log,
+        holdOpen: (reason) => ctx.holdOpen(reason),
         createSession: (init, register, forget) =>
           new McpSession(deps, {
             profile: init.profile ?? config.tools,

@@ -33,6 +33,8 @@ export interface McpHttpOptions {
   tokens: TokenStore;
   log: Logger;
   createSession(init: NewSession, register: (s: McpSession) => void, forget: (s: McpSession) => void): McpSession;
+  /** Keeps the host up while a session is open (a background host's idle exit counts these too). */
+  holdOpen?(reason: string): () => void;
 }
 
 /** A session with no request open (not even a notification stream) for this long is ended. */
@@ -42,6 +44,8 @@ export class McpHttpServer {
   readonly sessions = new Map<string, McpSession>();
   /** Per session: requests in flight (an open notification stream counts) and the last activity. */
   private readonly activity = new Map<string, { open: number; last: number }>();
+  /** Per session: releases its hold on the host. */
+  private readonly holds = new Map<string, () => void>();
   private readonly sweeper: NodeJS.Timeout;
   private closing = false;
 
@@ -110,6 +114,8 @@ export class McpHttpServer {
     clearInterval(this.sweeper);
     await Promise.allSettled([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
+    for (const release of this.holds.values()) release();
+    this.holds.clear();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -172,13 +178,19 @@ export class McpHttpServer {
         allowedOrigins: [...sameOrigins(this.port), ...(origin ? [origin] : [])],
       },
       (s) => {
-        this.sessions.set(s.transport.sessionId!, s);
-        this.activity.set(s.transport.sessionId!, { open: 0, last: Date.now() });
+        const id = s.transport.sessionId!;
+        this.sessions.set(id, s);
+        this.activity.set(id, { open: 0, last: Date.now() });
+        const release = this.opts.holdOpen?.(`MCP session ${id}`);
+        if (release) this.holds.set(id, release);
       },
       (s) => {
-        if (s.transport.sessionId) {
-          this.sessions.delete(s.transport.sessionId);
-          this.activity.delete(s.transport.sessionId);
+        const id = s.transport.sessionId;
+        if (id) {
+          this.sessions.delete(id);
+          this.activity.delete(id);
+          this.holds.get(id)?.();
+          this.holds.delete(id);
         }
       },
     );
