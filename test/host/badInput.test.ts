@@ -178,8 +178,28 @@ describe('bad input to the host', function () {
     });
 
     it('drops a client that sends bytes that are not JSON-RPC, and keeps serving the others, leaving no timer behind', async () => {
-      const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-      const timersBefore = timers();
+      // Watch the timers armed while the bad client is served: none may outlive it.
+      const armed = new Set<NodeJS.Timeout>();
+      const realSetTimeout = global.setTimeout;
+      const realClearTimeout = global.clearTimeout;
+      const watched = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): NodeJS.Timeout => {
+        const t = realSetTimeout(
+          (...a: unknown[]) => {
+            armed.delete(t);
+            fn(...a);
+          },
+          ms,
+          ...args,
+        );
+        armed.add(t);
+        return t;
+      };
+      global.setTimeout = watched as unknown as typeof global.setTimeout;
+      global.clearTimeout = ((t: NodeJS.Timeout | undefined) => {
+        if (t) armed.delete(t);
+        realClearTimeout(t);
+      }) as typeof global.clearTimeout;
+      const lingering = (): number => [...armed].filter((t) => t.hasRef()).length;
       const raw = net.connect(host.info().socket);
       await new Promise((r) => raw.once('connect', r));
       const closed = new Promise((r) => raw.once('close', r));
@@ -194,9 +214,14 @@ describe('bad input to the host', function () {
       assert.equal(ok.events.length, 2);
       // A message cut off mid-way must not leave the host re-arming a timer for it forever (the
       // host's own short coalescing timers come and go meanwhile).
-      const deadline = Date.now() + 1500;
-      while (timers() > timersBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      assert.ok(timers() <= timersBefore, `${timers() - timersBefore} timer(s) left behind by the dropped client`);
+      try {
+        const deadline = Date.now() + 1500;
+        while (lingering() > 0 && Date.now() < deadline) await new Promise((r) => realSetTimeout(r, 25));
+        assert.equal(lingering(), 0, 'timer(s) left behind by the dropped client');
+      } finally {
+        global.setTimeout = realSetTimeout;
+        global.clearTimeout = realClearTimeout;
+      }
     });
   });
 
