@@ -5,6 +5,9 @@ import type { HostStatus, StoreChanged } from '../shared/protocol';
 import { HostClient } from './client';
 import { registerCost } from './cost';
 import { registerApprovals } from './approvals';
+import { registerLearning } from './learning';
+import type { LearningViewProvider } from './learning/learningView';
+import { registerMemory } from './memory';
 import type { HostState, HostStateKind } from './hostState';
 import { HostStatusBar } from './statusBar';
 import { StatusDocument } from './statusDocument';
@@ -27,6 +30,8 @@ export interface ApiaryApi {
   client: HostClient;
   /** This window's agent, the reservations and agents it knows, its inbox. */
   coordination: CoordinationFeature;
+  /** The Learning view's provider: its `current()` state is what the view shows. */
+  learning: LearningViewProvider;
 }
 
 let host: HostClient | undefined;
@@ -53,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   registerCost(context, client, output);
   registerApprovals(context, client, output, workspace);
   const coordination = registerCoordination(context, client, output, workspace);
+  const learning = registerLearning(context, client);
+  registerMemory(context, client);
   let activationMs = 0;
 
   context.subscriptions.push(
@@ -100,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
     onStoreChanged: client.onStoreChanged,
     client,
     coordination,
+    learning,
   };
 }
 

@@ -1,0 +1,111 @@
+// The Learning view in the Apiary side bar. It holds no figures of its own: it asks the host for
+// the learning report when outcomes (or trust) change in the log, and when the connection returns.
+import * as vscode from 'vscode';
+import { LearningReportRequest } from '../../shared/learning';
+import type { HostClient } from '../client';
+import type { HostState } from '../hostState';
+import { isFromLearningView, LEARNING_COMMANDS, type LearningPanelState, type ToLearningView } from '../../webview/learning/messages';
+import { learningViewHtml } from './html';
+
+export const LEARNING_VIEW_ID = 'apiary.learning';
+const COALESCE_MS = 300;
+/** Event types whose commit changes what the view shows. */
+const RELEVANT = /^(learning\.|approval\.)/;
+
+function connectionOf(state: HostState): LearningPanelState['connection'] {
+  return state.kind === 'ready' ? 'ready' : state.kind === 'error' ? 'error' : 'connecting';
+}
+
+export class LearningViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private state: LearningPanelState;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stale = true;
+  private seq = 0;
+  private readonly changed = new vscode.EventEmitter<LearningPanelState>();
+  /** Fires after each state the view was given (tests read figures here, not pixels). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly client: HostClient,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    this.state = { connection: connectionOf(client.state) };
+    this.disposables.push(
+      client.onStoreChanged((c) => {
+        if (c.types.some((t) => RELEVANT.test(t))) this.schedule(COALESCE_MS);
+      }),
+      client.onDidChangeState((s) => {
+        const connection = connectionOf(s);
+        if (connection === this.state.connection) return;
+        this.state = { ...this.state, connection };
+        if (connection === 'ready') this.schedule(0);
+        else this.post();
+      }),
+    );
+    if (this.state.connection === 'ready') this.schedule(0);
+  }
+
+  current(): LearningPanelState {
+    return this.state;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
+    view.webview.html = learningViewHtml(view.webview, this.extensionUri);
+    view.webview.onDidReceiveMessage((message: unknown) => {
+      if (!isFromLearningView(message)) return;
+      if (message.type === 'ready') {
+        this.post();
+        if (this.stale) this.schedule(0);
+      } else void vscode.commands.executeCommand(LEARNING_COMMANDS[message.command]);
+    });
+    view.onDidChangeVisibility(() => {
+      if (view.visible && this.stale) this.schedule(0);
+    });
+    view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  async refresh(): Promise<void> {
+    this.timer = undefined;
+    if (this.client.state.kind !== 'ready') {
+      this.state = { ...this.state, connection: connectionOf(this.client.state) };
+      this.post();
+      return;
+    }
+    const seq = ++this.seq;
+    try {
+      const report = await this.client.request(LearningReportRequest);
+      if (seq !== this.seq) return;
+      this.state = { connection: 'ready', report };
+    } catch (err) {
+      if (seq !== this.seq) return;
+      const { error: _previous, ...rest } = this.state;
+      this.state = { ...rest, error: `Could not read the learning report: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    this.stale = false;
+    this.post();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+
+  private schedule(delayMs: number): void {
+    this.stale = true;
+    if ((this.view && !this.view.visible) || this.timer) return;
+    this.timer = setTimeout(() => void this.refresh(), delayMs);
+  }
+
+  private post(): void {
+    this.changed.fire(this.state);
+    const message: ToLearningView = { type: 'state', state: this.state };
+    void this.view?.webview.postMessage(message);
+  }
+}
