@@ -46,8 +46,16 @@ export function registerApprovals(
       if ('approval' in arg) return (arg as ApprovalNode).approval.id;
       if ('uri' in arg && 'range' in arg) return threads.idOf(arg as vscode.CommentThread);
     }
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (tab instanceof vscode.TabInputTextDiff) return parseProposalUri(tab.modified)?.id;
     const active = vscode.window.activeTextEditor?.document.uri;
     return active ? parseProposalUri(active)?.id : undefined;
+  };
+  // The diff editor's title buttons show while a proposal's diff is the active tab.
+  const updateDiffContext = (): void => {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const onProposal = tab instanceof vscode.TabInputTextDiff && parseProposalUri(tab.modified) !== undefined;
+    void vscode.commands.executeCommand('setContext', 'apiary.approvalDiffActive', onProposal);
   };
   const withId = (fn: (id: string, rest: unknown[]) => unknown) => (arg: unknown, ...rest: unknown[]) => {
     const id = idOf(arg);
@@ -63,6 +71,8 @@ export function registerApprovals(
     status,
     notifications,
     model.onDidChange(updateBadge),
+    vscode.window.tabGroups.onDidChangeTabs(updateDiffContext),
+    vscode.window.tabGroups.onDidChangeTabGroups(updateDiffContext),
     syncApprovalSettings(client, output),
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, new ProposalDocuments(model)),
     vscode.commands.registerCommand('apiary.approval.approve', withId((id) => actions.approve(id))),

@@ -42,20 +42,22 @@ async function openFile(page: Page, rel: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(rel);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  const name = path.basename(rel);
+  const row = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name.replace('.', '\\.')}\\s*$`) }) })
+    .first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.click();
   await workbench.waitForText(() => workbench.activeEditorTitle(), new RegExp(`^${path.basename(rel).replace('.', '\\.')}$`));
 }
 
-/** Line numbers the active editor marks as a commented range (the comment glyph in the margin). */
-async function commentedLines(page: Page): Promise<number[]> {
-  return page.locator('.part.editor .editor-instance .monaco-editor .margin-view-overlays > div').evaluateAll((rows) =>
-    rows
-      .filter((r) => r.querySelector('.comment-range-glyph'))
-      .map((r) => Number(r.querySelector('.line-numbers')?.textContent?.trim()))
-      .filter((n) => n > 0)
-      .sort((a, b) => a - b),
-  );
+/** The line range the Comments panel gives a file's thread ("[Ln 4-5]"), read from its rows. */
+async function threadLines(page: Page, file: string): Promise<string> {
+  const rows = await page.locator('.part.panel .monaco-list-row').allInnerTexts();
+  const at = rows.findIndex((r) => r.replace(/\s+/g, ' ').trim().startsWith(file));
+  const next = at >= 0 ? rows[at + 1] : undefined;
+  return /\[(Ln [\d-]+)\]/.exec(next ?? '')?.[1] ?? '';
 }
 
 function thread(page: Page, text: RegExp): Locator {
@@ -88,19 +90,20 @@ describe('VS Code: approvals', () => {
     const text = await unitsThread.innerText();
     assert.match(text, /builder/);
     assert.match(text, /60% confident/);
-    assert.deepEqual(await workbench.until('the units.ts thread range', () => commentedLines(page), (l) => l.length > 0), [4, 5], 'MILE and INCH lines');
     await workbench.screenshot('approvals-thread-units');
+    await workbench.runCommand('Comments: Focus on Comments View');
+    assert.equal(await workbench.until('the units.ts thread range', () => threadLines(page, 'units.ts'), (l) => l !== ''), 'Ln 4-5', 'MILE and INCH lines');
+    assert.equal(await threadLines(page, 'calc.ts'), 'Ln 6', 'the sub() body line');
 
     await openFile(page, 'src/calc.ts');
     await thread(page, /Precise units and a note/).waitFor({ state: 'visible', timeout: 30_000 });
-    assert.deepEqual(await workbench.until('the calc.ts thread range', () => commentedLines(page), (l) => l.length > 0), [6]);
 
     await workbench.openViewContainer('Apiary');
     const rows = await workbench.until('the request in the Approvals section', () => workbench.treeRows('Approvals'), (r) => r.some((x) => x.label === 'Precise units and a note'));
     assert.match(rows.find((x) => x.label === 'Precise units and a note')!.description, /builder · change · 60%/);
     await workbench.screenshot('approvals-sidebar');
 
-    const approve = thread(page, /Precise units and a note/).locator('.head .actions a.action-label[aria-label="Approve"]').first();
+    const approve = thread(page, /Precise units and a note/).locator('.head [aria-label^="Approve"]').first();
     await approve.click();
     const result = await waiting.done;
     assert.equal(result.code, 0);
@@ -120,11 +123,12 @@ describe('VS Code: approvals', () => {
     const t = thread(page, /Drop sub\(\)/);
     await t.waitFor({ state: 'visible', timeout: 30_000 });
     await workbench.screenshot('approvals-thread-calc');
-    await t.locator('.head .actions a.action-label[aria-label="Open Diff"]').first().click();
+    await t.locator('.head [aria-label^="Open Diff"]').first().click();
     await workbench.waitForText(() => workbench.activeEditorTitle(), /calc\.ts ↔ proposed by builder/);
-    await page.locator('.part.editor .monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.part.editor .monaco-diff-editor .modified .view-lines', { hasText: 'export function add' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.part.editor .monaco-diff-editor .original .view-lines', { hasText: 'sub' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await workbench.screenshot('approvals-diff');
-    await page.locator('.part.editor .title-actions a.action-label[aria-label="Reject…"]').first().click();
+    await page.locator('.part.editor .title [aria-label*="Reject"], .part.editor .editor-actions [aria-label*="Reject"]').first().click();
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill('sub() is still used by the billing module');
