@@ -16,6 +16,7 @@ import { mcpFeature } from './mcp/feature';
 import { approvalsFeature } from './approvals/feature';
 import { memoryFeature } from './memory/feature';
 import { learningFeature } from './learning/feature';
+import { swarmFeature } from './swarm/feature';
 
 /** Every capability the host runs, in start order (`extra`: more features, e.g. in tests; they start before MCP). */
 export function hostFeatures(extra: Feature[] = []): Feature[] {
@@ -33,6 +34,7 @@ export function hostFeatures(extra: Feature[] = []): Feature[] {
   features.push(approvalsFeature());
   features.push(memoryFeature());
   features.push(learningFeature());
+  features.push(swarmFeature());
   features.push(...extra);
   // Last: it gathers the tools and resources of every feature started before it.
   features.push(mcpFeature({ features: all }));

@@ -14,6 +14,12 @@ import { LlmService, type GatewayTuning } from './service';
 import type { LlmEnv } from './settings';
 import { llmActor, storeSink } from './storeSink';
 
+declare module '../host/services' {
+  interface ServiceMap {
+    llm: LlmService;
+  }
+}
+
 export interface LlmFeatureOptions {
   /** Where ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL are read (default: the host's environment). */
   env?: LlmEnv;
@@ -53,6 +59,7 @@ export function llmFeature(opts: LlmFeatureOptions = {}): LlmFeature {
         ...(opts.tuning ? { tuning: opts.tuning } : {}),
       });
       service = svc;
+      ctx.services.provide('llm', svc);
       const state = svc.state();
       ctx.log.info(
         `LLM gateway ready: API key ${state.apiKey === 'none' ? 'not set (calls are refused until a client or ANTHROPIC_API_KEY provides one)' : `from ${state.apiKey === 'client' ? 'a client' : 'ANTHROPIC_API_KEY'}`}` +

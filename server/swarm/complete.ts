@@ -1,0 +1,46 @@
+// swarm_complete: an outside agent (Claude Code, Cursor…) finishing a cell it worked on goes
+// through the same gate as our workers: verification must pass, then its reservations are
+// released, the cell closes with the summary and the outcome is recorded.
+import { ApiaryError } from '../../shared/errors';
+import { hiveCloseParamsSchema } from '../../shared/hiveSchemas';
+import { lockReleaseParamsSchema } from '../../shared/coordinationSchemas';
+import type { SwarmDeps } from './deps';
+import { detectVerifyCommand, runVerify, trimFailure } from './verify';
+
+export interface SwarmCompleteResult {
+  cell: string;
+  passed: boolean;
+  command: string | null;
+  /** Trimmed failure output when the gate refused. */
+  output: string;
+  closed: boolean;
+  released: number;
+}
+
+export async function completeCell(deps: SwarmDeps, agent: string, cell: string, summary: string, startedMs?: number): Promise<SwarmCompleteResult> {
+  const hive = deps.hive();
+  const c = hive.get(cell);
+  if (!c) throw new ApiaryError('not_found', `no cell ${cell}`, 'Give the id of the cell you worked on (hive_show).');
+  if (c.status === 'closed') throw new ApiaryError('conflict', `cell ${cell} is already closed`, 'Nothing to complete.');
+  if (c.claim && c.claim.holder !== agent && Date.parse(c.claim.expiresAt) > deps.now()) {
+    throw new ApiaryError('conflict', `cell ${cell} is claimed by ${c.claim.holder}`, 'Only the agent holding the claim can complete it.');
+  }
+  const command = detectVerifyCommand(deps.workspace);
+  const v = command ? await runVerify(command, deps.workspace) : null;
+  if (v && !v.passed) {
+    const learning = deps.learning?.();
+    const known = learning?.relevantFailures(v.output) ?? [];
+    return { cell, passed: false, command, output: `${trimFailure(v.output)}${known.length ? `\n\nKnown fixes:\n${known.map((k) => `- ${k}`).join('\n')}` : ''}`, closed: false, released: 0 };
+  }
+  const coordination = deps.coordination();
+  let released = await coordination.releaseCell(cell);
+  released += (await coordination.release(lockReleaseParamsSchema.parse({ agent, all: true })).catch(() => ({ released: [] }))).released.length;
+  await hive.change('apiary/hive/close', hiveCloseParamsSchema.parse({ id: cell, reason: summary, force: true }), agent);
+  const learning = deps.learning?.();
+  if (learning) {
+    await learning
+      .recordOutcome({ kind: 'swarm', tier: 'medium', success: true, durationMs: startedMs ? Math.max(0, deps.now() - startedMs) : 0, cell, filesChanged: c.files.length, ...(v ? { verificationOutput: v.output.slice(-100_000) } : {}) }, agent)
+      .catch(() => undefined);
+  }
+  return { cell, passed: true, command, output: '', closed: true, released };
+}

@@ -1,0 +1,101 @@
+// A swarm run end to end through a real host: the scripted model plans three subtasks, three
+// workers complete them in parallel on a fixture repository whose `npm test` really checks the
+// files, and the gate accepts only verified work.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HiveShowRequest } from '../../../shared/hive';
+import { SwarmExplainRequest, SwarmRunRequest, SwarmStatusRequest, SwarmTranscriptRequest } from '../../../shared/swarm';
+import { startMessagesApi, reply, type MessagesApi } from '../../support/messagesApi';
+import { startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
+import { fixtureRepo, isPlanning, NAMES, scriptSwarm, threePlan, workerFile } from './helpers';
+
+describe('Swarm run through the host', function () {
+  this.timeout(120_000);
+  let api: MessagesApi;
+  let h: LlmHost | undefined;
+
+  beforeEach(async () => {
+    api = await startMessagesApi();
+  });
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+    await api.close();
+  });
+
+  it('decomposes a task into three subtasks that three workers complete in parallel; files change, cells close, outcomes are recorded', async () => {
+    const dir = fixtureRepo();
+    scriptSwarm(api, { delayMs: 300 });
+    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    const c = await h.connect('tester');
+    const { run } = await c.sendRequest(SwarmRunRequest, { task: 'Create alpha.txt, beta.txt and gamma.txt, each saying it is ok', wait: true });
+
+    assert.equal(run.status, 'done', `run ended ${run.status}: ${run.reason}`);
+    for (const n of NAMES) assert.equal(fs.readFileSync(path.join(dir, `${n}.txt`), 'utf8'), `${n}: ok\n`);
+    assert.equal(run.workers.length, 3);
+    for (const w of run.workers) {
+      assert.equal(w.state, 'done');
+      const detail = await c.sendRequest(HiveShowRequest, { id: w.cell });
+      assert.equal(detail.cell.status, 'closed');
+      assert.match(detail.cell.closeReason ?? '', /Wrote .*\.txt/);
+    }
+    const epic = await c.sendRequest(HiveShowRequest, { id: run.epic! });
+    assert.equal(epic.cell.status, 'closed');
+    assert.equal(epic.cell.type, 'epic');
+
+    // In parallel: each worker's second model call came before the last worker's first one ended.
+    const workerCalls = api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r));
+    const firstOf = NAMES.map((n) => workerCalls.findIndex((r) => workerFile(r) === `${n}.txt`));
+    assert.ok(Math.max(...firstOf) < 3, `the three workers started together (first calls at ${firstOf.join(', ')})`);
+
+    // Outcomes went to the learning loop; reservations are gone.
+    const outcomes = h.host.ctx.store.events.read().filter((e) => e.type === 'learning.outcome_recorded');
+    assert.equal(outcomes.length, 3);
+    const locks = h.host.ctx.services.get('coordination').list({});
+    assert.deepEqual(locks.reservations.map((r) => [r.holder, r.pattern, r.cell]), [], JSON.stringify(h.host.ctx.store.events.read().filter((e) => e.type.startsWith("lock.")).map((e) => [e.type, e.data])));
+
+    // The report: decomposition latency, wall time, tokens and cost per worker.
+    const status = await c.sendRequest(SwarmStatusRequest, { run: run.id });
+    const report = status.runs[0]!.report;
+    assert.ok(report.wallMs >= report.decompositionMs && report.decompositionMs > 0);
+    assert.equal(report.workers.length, 3);
+    for (const w of report.workers) assert.ok(w.tokens > 0 && w.costMicros > 0);
+    assert.equal(report.retries, 0, JSON.stringify(h.host.ctx.store.events.read().filter((e) => e.type === "swarm.gate.failed").map((e) => e.data)));
+
+    const explained = await c.sendRequest(SwarmExplainRequest, { target: run.workers[0]!.cell });
+    assert.ok(explained.timeline.some((t) => t.type === 'swarm.gate.passed'));
+    assert.match(explained.outcome, /^done/);
+    const t = await c.sendRequest(SwarmTranscriptRequest, { cell: run.workers[0]!.cell });
+    assert.match(t.markdown, /write_file/);
+  });
+
+  it('re-plans once when the plan gives one file to two subtasks, and refuses a second bad plan', async () => {
+    const dir = fixtureRepo();
+    const bad = { subtasks: [{ title: 'A', description: 'a', acceptance: ['x'], files: ['alpha.txt'], dependsOn: [], strategy: 'file' }, { title: 'B', description: 'b', acceptance: [], files: ['alpha.txt'], dependsOn: [5], strategy: 'file' }] };
+    api.onMessage((req) => (isPlanning(req) ? reply.toolUse('submit_plan', bad) : reply.text('no')));
+    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    const c = await h.connect('tester');
+    const { run } = await c.sendRequest(SwarmRunRequest, { task: 'do it', wait: true });
+    assert.equal(run.status, 'failed');
+    assert.match(run.reason ?? '', /refused twice/);
+    const plans = api.messageRequests().filter(isPlanning);
+    assert.equal(plans.length, 2);
+    const second = JSON.stringify(plans[1]!.body.messages);
+    assert.match(second, /claimed by subtasks 0 and 1/);
+    assert.match(second, /out of range/);
+    assert.match(second, /no acceptance criteria/);
+    assert.equal(run.epic, null, 'nothing entered the hive');
+  });
+
+  it('a plan fixed on the re-plan goes ahead', async () => {
+    const dir = fixtureRepo();
+    let plans = 0;
+    scriptSwarm(api, { plan: () => (++plans === 1 ? { subtasks: [] } : threePlan()) });
+    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    const c = await h.connect('tester');
+    const { run } = await c.sendRequest(SwarmRunRequest, { task: 'do it', wait: true });
+    assert.equal(run.status, 'done', run.reason ?? '');
+    assert.equal(plans, 2);
+  });
+});
