@@ -27,6 +27,8 @@ export interface ApprovalDetails {
   changes?: Record<string, string>;
   command?: string;
   costUsd?: number;
+  budgetScope?: 'day' | 'month' | 'cell' | 'run';
+  budgetKey?: string;
   text?: string;
 }
 

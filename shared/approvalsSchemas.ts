@@ -20,6 +20,10 @@ export const approvalDetailsSchema = z.strictObject({
   command: z.string().min(1).max(10_000).optional(),
   /** A cost in US dollars (exceeding a budget). */
   costUsd: z.number().min(0).max(1_000_000).optional(),
+  /** For a budget request: which budget to let the next refused call exceed once approved. */
+  budgetScope: z.enum(['day', 'month', 'cell', 'run']).optional(),
+  /** The budget's day / month / cell / run; absent: whichever the next refused call hits. */
+  budgetKey: z.string().min(1).max(100).optional(),
   /** Free text: the question, or more context. */
   text: z.string().max(20_000).optional(),
 });

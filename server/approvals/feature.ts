@@ -89,10 +89,34 @@ export function approvalsFeature(): Feature {
         );
         if (touched && !timer) timer = setTimeout(flush, NOTIFY_COALESCE_MS);
       });
+      // An approved budget request with a scope grants the LLM gateway a one-time override.
+      const offBudget = ctx.store.events.onCommitted((events) => {
+        for (const e of events) {
+          if (e.type !== 'deferred.resolved' && e.type !== 'deferred.timed_out') continue;
+          const id = String((e.data as { id?: unknown }).id);
+          if (!id.startsWith(DEFERRED_PREFIX)) continue;
+          setImmediate(() => {
+            const a = svc.find(id.slice(DEFERRED_PREFIX.length));
+            const llm = ctx.services.maybe('llm');
+            if (!a || a.kind !== 'budget' || a.status !== 'approved' || !a.details.budgetScope || !llm) return;
+            llm
+              .grantOverride({
+                overrideId: `approval-${a.id}`,
+                scope: a.details.budgetScope,
+                ...(a.details.budgetKey ? { key: a.details.budgetKey } : {}),
+                approvalId: a.id,
+                grantedBy: a.decision?.by ?? 'host',
+                reason: a.summary,
+              })
+              .catch((err: unknown) => ctx.log.warn(`granting the budget override of approval ${a.id} failed: ${String(err)}`));
+          });
+        }
+      });
       ctx.log.info(`approvals ready: ${svc.list(true).length} waiting`);
       return {
         dispose() {
           off();
+          offBudget();
           if (timer) clearTimeout(timer);
           service = undefined;
         },

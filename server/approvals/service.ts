@@ -59,6 +59,10 @@ export class ApprovalsService {
     return a;
   }
 
+  find(id: string): Approval | undefined {
+    return approvalById(this.db, id);
+  }
+
   list(pendingOnly = true, limit = 200): Approval[] {
     return listApprovals(this.db, pendingOnly, limit);
   }

@@ -187,3 +187,22 @@ describe('approvals through the host', function () {
     }
   });
 });
+
+describe('approvals and the LLM budget', function () {
+  this.timeout(30_000);
+  afterEach(cleanUp);
+
+  it('grants the gateway a one-time budget override when a budget request with a scope is approved', async () => {
+    const h = await startApprovalHost();
+    try {
+      const c = await h.rpc('worker');
+      const made = await c.conn.sendRequest(ApprovalRequestRequest, { requester: 'worker', kind: 'budget', summary: 'Finish the refactor', details: { costUsd: 3, budgetScope: 'day' }, confidence: 0.9 });
+      assert.equal(made.approval.status, 'pending');
+      await c.conn.sendRequest(ApprovalDecideRequest, { id: made.approval.id, outcome: 'approved', by: 'you' });
+      const granted = await until('the override event', () => h.host.store.events.read().find((e) => e.type === 'budget.override.granted'));
+      assert.deepEqual(granted.data, { overrideId: `approval-${made.approval.id}`, scope: 'day', approvalId: made.approval.id, grantedBy: 'you', reason: 'Finish the refactor' });
+    } finally {
+      await h.stop();
+    }
+  });
+});
