@@ -83,6 +83,8 @@ describe('bad input to the host', function () {
       ['a fractional expected version', { stream: 'notes-1', events: [{ type: 'note.added', data: 1 }], expectedVersion: 1.5 }, /expectedVersion/],
       ['a string instead of an object', 'append please', /params|expected object/],
       ['an array instead of an object', [1, 2, 3], /params|expected object/],
+      ['a misspelled field (it would silently skip the version check)', { stream: 'notes-1', events: [{ type: 'note.added', data: 1 }], expectedVersoin: 0 }, /expectedVersoin/],
+      ['an unknown field on an event', { stream: 'notes-1', events: [{ type: 'note.added', data: 1, stream: 'other' }] }, /events\.0/],
     ];
     for (const [what, params, mentions] of malformedAppends) {
       it(`refuses an append with ${what}, naming the field`, async () => {

@@ -60,10 +60,31 @@ export class Cursors {
  * Runs `handle` over every event after the cursor's checkpoint, then over new ones as they
  * commit, committing the checkpoint after each handled batch. Returns a stop function.
  */
-export function subscribe(store: Store, cursors: Cursors, name: string, handle: (events: EventEnvelope[]) => Promise<void> | void): () => void {
+export function subscribe(
+  store: Store,
+  cursors: Cursors,
+  name: string,
+  handle: (events: EventEnvelope[]) => Promise<void> | void,
+  opts: { onError?: (err: unknown) => void; retryMs?: number } = {},
+): () => void {
   let stopped = false;
   let running = false;
   let again = false;
+  let retry: NodeJS.Timeout | null = null;
+  // A failing handler must not take the host down: report it and try the same batch again
+  // later (the checkpoint did not move, so nothing is skipped).
+  const run = (): void => {
+    pump().catch((err: unknown) => {
+      opts.onError?.(err);
+      if (!stopped && !retry) {
+        retry = setTimeout(() => {
+          retry = null;
+          run();
+        }, opts.retryMs ?? 1000);
+        retry.unref();
+      }
+    });
+  };
   const pump = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -86,11 +107,12 @@ export function subscribe(store: Store, cursors: Cursors, name: string, handle: 
     }
   };
   const off = store.events.onCommitted((events) => {
-    if (events.some((e) => !isSystemStream(e.stream))) void pump();
+    if (events.some((e) => !isSystemStream(e.stream))) run();
   });
-  void pump();
+  run();
   return () => {
     stopped = true;
+    if (retry) clearTimeout(retry);
     off();
   };
 }

@@ -152,5 +152,29 @@ describe('cursors and subscriptions', () => {
       }
       assert.deepEqual(seen, [2501]);
     });
+
+    it('reports a failing handler and hands it the same batch again later, instead of crashing the host', async () => {
+      const cursors = new Cursors(store);
+      await addEvents(store, 2);
+      const errors: unknown[] = [];
+      const handled: number[][] = [];
+      let failures = 1;
+      const stop = subscribe(
+        store,
+        cursors,
+        'flaky',
+        (batch) => {
+          if (failures-- > 0) throw new Error('disk full');
+          handled.push(batch.map((e) => e.position));
+        },
+        { onError: (err) => errors.push(err), retryMs: 20 },
+      );
+      await until(() => handled.length === 1);
+      stop();
+      assert.equal(errors.length, 1);
+      assert.match(String(errors[0]), /disk full/);
+      assert.deepEqual(handled, [[1, 2]]);
+      await until(() => cursors.position('flaky') === 2);
+    });
   });
 });
