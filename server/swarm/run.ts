@@ -2,6 +2,9 @@
 // workers in parallel up to the concurrency limit, each through the completion gate, with
 // retries and a human asked after the last strike. Constructed from the run's events, so the
 // same code starts a run and resumes one after a crash: settled cells are left alone.
+import fsp from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ApiaryError } from '../../shared/errors';
 import { hiveClaimParamsSchema, hiveCloseParamsSchema, hiveCreateEpicParamsSchema, hiveReleaseParamsSchema, hiveUpdateParamsSchema } from '../../shared/hiveSchemas';
 import { lockReleaseParamsSchema, lockReserveParamsSchema } from '../../shared/coordinationSchemas';
@@ -228,6 +231,8 @@ export class SwarmRun {
       const maxStrikes = this.view()!.options.maxStrikes;
       const assigned = new Set(this.plan.flatMap((s) => s.files.map(normalize)));
       const fs = new WorkspaceFs(this.deps.workspace, () => new Set(files));
+      // Unaccepted work does not stay in the tree: a blocked worker's files go back to these.
+      const original = new Map(files.map((f) => [f, readOrNull(path.join(this.deps.workspace, f))]));
       for (let attempt = (this.view()!.workers.find((w) => w.cell === cell)?.attempts ?? 0) + 1; ; attempt++) {
         ctl.signal.throwIfAborted();
         await this.emit({ type: 'swarm.worker.started', data: { cell, agent, attempt, title: subtask.title, files } });
@@ -258,13 +263,17 @@ export class SwarmRun {
         }
         // The gate: the model ended its turn, verification passes, nothing outside the assignment changed.
         const after = hashFiles(this.deps.workspace, await fs.allFiles());
-        // .hive/ is the host's own (the hive file follows every claim and close).
+        // Attribution is by time: a change outside every assignment during overlapping attempts
+        // is charged to each of them. .hive/ is the host's own (the hive file follows every claim and close).
         const scope = changedFiles(before, after).filter((f) => !assigned.has(f) && !f.startsWith('.hive/'));
         let failure: { reason: 'verify' | 'scope' | 'no_end' | 'error'; output: string } | null = null;
         if (!outcome.ended) failure = { reason: outcome.summary.startsWith('error:') ? 'error' : 'no_end', output: outcome.summary };
         else if (scope.length) failure = { reason: 'scope', output: `scope violation: files outside the assignment changed: ${scope.join(', ')}. Undo those changes; change only ${files.join(', ')}.` };
         else if (this.verifyCommand) {
-          const v: VerifyResult = await runVerify(this.verifyCommand, this.deps.workspace, 120_000, ctl.signal);
+          let v: VerifyResult = await runVerify(this.verifyCommand, this.deps.workspace, 120_000, ctl.signal);
+          // The command checks the whole tree: a failure that names only other workers' files
+          // is theirs, so wait until they settle (a blocked worker's files are reverted) and re-check.
+          if (!v.passed && (await this.waitForOthers(v.output, i, ctl.signal))) v = await runVerify(this.verifyCommand, this.deps.workspace, 120_000, ctl.signal);
           lastVerify = v;
           if (!v.passed) failure = { reason: 'verify', output: trimFailure(v.output) };
         }
@@ -283,6 +292,7 @@ export class SwarmRun {
         lastFailure = `${failure.output}${known.length ? `\n\nKnown fixes for this failure:\n${known.map((k) => `- ${k}`).join('\n')}` : ''}`;
         await this.emit({ type: 'swarm.gate.failed', data: { cell, agent, reason: failure.reason, output: clip(failure.output, 4000), scope, strike: strikes } });
         if (strikes >= maxStrikes) {
+          await this.revert(original);
           const reason = `failed the gate ${strikes} times; last: ${failure.reason}: ${clip(failure.output, 600)}`;
           await hive.change('apiary/hive/update', hiveUpdateParamsSchema.parse({ id: cell, status: 'blocked', force: true }), agent).catch(() => undefined);
           await this.emit({ type: 'swarm.cell.blocked', data: { cell, agent, reason } });
@@ -306,6 +316,29 @@ export class SwarmRun {
       if (heartbeat) clearInterval(heartbeat);
       this.controller.signal.removeEventListener('abort', onRunAbort);
       this.workers.delete(cell);
+    }
+  }
+
+  private async revert(original: ReadonlyMap<string, Buffer | null>): Promise<void> {
+    for (const [f, content] of original) {
+      const abs = path.join(this.deps.workspace, f);
+      if (content === null) await fsp.rm(abs, { force: true });
+      else await fsp.writeFile(abs, content);
+    }
+  }
+
+  /** True after waiting for the other cells whose files a failure names (and none of cell `i`'s). */
+  private async waitForOthers(output: string, i: number, signal: AbortSignal): Promise<boolean> {
+    const mine = this.plan[i]!.files.map(normalize);
+    if (mine.some((f) => output.includes(f))) return false;
+    const owners = this.plan.flatMap((s, j) => (j !== i && s.files.some((f) => output.includes(normalize(f))) ? [this.cells[j]!] : []));
+    if (owners.length === 0) return false;
+    const deadline = this.deps.now() + 180_000;
+    for (;;) {
+      const settled = settledCells(this.view()!);
+      const running = new Set(this.workers.keys());
+      if (owners.every((c) => settled.has(c) || !running.has(c)) || this.deps.now() > deadline) return true;
+      await sleep(250, signal);
     }
   }
 
@@ -353,6 +386,14 @@ export class SwarmRun {
         .catch((err: unknown) => this.deps.log('warn', `recording the outcome of ${cell} failed: ${err instanceof Error ? err.message : String(err)}`));
     }
     await this.deps.approvals?.()?.recordOutcome(agent, success, `${cell}: ${success ? 'passed the gate' : 'blocked'}`).catch(() => undefined);
+  }
+}
+
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
   }
 }
 
