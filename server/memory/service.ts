@@ -56,9 +56,18 @@ export class MemoryService {
     await this.opts.events.append(memoryStream(id), [{ type: e.type, data: e.data }], expected, { actor });
   }
 
+  /** Stores run one at a time, so two agents storing the same lesson at once get added + updated, not two copies. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** Store, or update a near-duplicate; `unchanged` writes nothing. */
-  async store(raw: MemoryStoreParams, agent: string): Promise<MemoryStoreResult> {
+  store(raw: MemoryStoreParams, agent: string): Promise<MemoryStoreResult> {
     const p = memoryStoreParamsSchema.parse(raw);
+    const next = this.queue.then(() => this.storeNow(p, agent));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async storeNow(p: ReturnType<typeof memoryStoreParamsSchema.parse>, agent: string): Promise<MemoryStoreResult> {
     const cells = [...new Set([...(p.cells ?? []), ...(p.cell ? [p.cell] : [])])];
     const plan = this.bank.planStore({ text: p.text, tags: p.tags, confidence: p.confidence, cells, origin: p.cell ? { agent, cell: p.cell } : { agent } }, this.nowIso(), this.newId);
     if (plan.event) await this.append(plan.memory.id, plan.event, agent, plan.action === 'added' ? 'no-stream' : 'exists');

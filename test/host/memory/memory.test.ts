@@ -74,6 +74,20 @@ describe('shared memory and the learning loop in the host', function () {
     ]);
   });
 
+  it('turns two agents storing the same lesson at once into one memory', async () => {
+    const other = await connectMcp(h.host.info().mcp!.url, fs.readFileSync(path.join(h.workspace, '.apiary', 'token'), 'utf8').trim(), 'agent-two');
+    try {
+      const [a, b] = await Promise.all([
+        call(h.mcp, 'memory_store', { text: 'Use pnpm to install dependencies, never npm' }),
+        call(other, 'memory_store', { text: 'Install dependencies with pnpm, not npm' }),
+      ]);
+      assert.deepEqual([a.body.action, b.body.action].sort(), ['added', 'updated']);
+      assert.equal((await h.rpc.conn.sendRequest(MemoryFindRequest, { query: 'pnpm' })).hits.length, 1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses bad memory input with a structured error and writes nothing', async () => {
     const bad = await call(h.mcp, 'memory_store', { text: 'x', confidence: 3 });
     assert.equal(bad.isError, true);
