@@ -4,7 +4,7 @@
 // the waiting agent hears "approved". A second request is opened as a diff and rejected from the
 // diff editor's title with a reason, which the agent receives.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,9 +18,13 @@ interface Waiting {
   done: Promise<{ code: number | null; out: { approval?: { status: string; decision: { reason: string | null; applied: boolean } | null } } }>;
 }
 
+const agents = new Set<ChildProcess>();
+
 /** `apiary approval request … --wait` in the background, as an agent would run it. */
 function requestInBackground(workspace: string, args: string[]): Waiting {
   const child = spawn(process.execPath, [cli, 'approval', 'request', ...args, '--wait', '--json', '--workspace', workspace, '--agent', 'builder'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  agents.add(child);
+  child.once('exit', () => agents.delete(child));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return {
@@ -68,6 +72,11 @@ const CALC = ['export function add(a: number, b: number): number {', '  return a
 const UNITS = ['// Units', 'export const METRE = 1;', 'export const KILOMETRE = 1000;', 'export const MILE = 1609;', 'export const INCH = 0.025;', ''].join('\n');
 
 describe('VS Code: approvals', () => {
+  // A failed spec must not leave an agent blocked on its request (it would keep the run alive).
+  after(() => {
+    for (const child of agents) child.kill('SIGKILL');
+  });
+
   it('shows a two-file change as comment threads at the changed lines; Approve applies both files and answers the agent', async () => {
     const { workbench, workspace } = vscodeRig();
     const page = workbench.page;
@@ -138,5 +147,29 @@ describe('VS Code: approvals', () => {
     assert.equal(result.out.approval?.status, 'rejected');
     assert.equal(result.out.approval?.decision?.reason, 'sub() is still used by the billing module');
     assert.equal(fs.readFileSync(path.join(workspace, 'src', 'calc.ts'), 'utf8'), current, 'a rejected change writes nothing');
+  });
+
+  it('asks for a command through a notification, and shows the agent\'s trust after an approval and a rejection', async () => {
+    const { workbench, workspace } = vscodeRig();
+    const page = workbench.page;
+    const waiting = requestInBackground(workspace, ['--kind', 'command', '--summary', 'Deploy the preview', '--command', 'npm run deploy:preview', '--confidence', '0.7']);
+    const text = await workbench.waitForNotification(/builder asks to run `?npm run deploy:preview`?: Deploy the preview/);
+    assert.match(text, /70% confident/);
+    await workbench.screenshot('approvals-notification');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Deploy the preview' }).first();
+    await toast.locator('a.monaco-button', { hasText: /^Approve$/ }).first().click();
+    const result = await waiting.done;
+    assert.equal(result.code, 0);
+    assert.equal(result.out.approval?.status, 'approved');
+
+    await workbench.runCommand('Apiary: Show Agent Trust…');
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'builder' }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    const shown = (await row.innerText()).replace(/\s+/g, ' ');
+    // approved (1.00, capped), rejected (0.50), approved (0.60)
+    assert.match(shown, /trust 0\.60/);
+    assert.match(shown, /2 success\(es\), 1 failure\(s\) — below 0\.70: risky requests always ask a human/);
+    await workbench.screenshot('approvals-trust');
+    await workbench.closeQuickInput();
   });
 });
