@@ -7,13 +7,15 @@ import { mcp, mcpToken } from './cli/verbs/mcp';
 import { agent } from './cli/verbs/agent';
 import { lock } from './cli/verbs/lock';
 import { mail } from './cli/verbs/mail';
+import { hive } from './cli/verbs/hive';
 import { approval } from './cli/verbs/approval';
 import { memory } from './cli/verbs/memory';
+import { swarm } from './cli/verbs/swarm';
 import { EXIT_USAGE, printError } from './cli/output';
 
 type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
 
-const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail, approval, memory };
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail, approval, memory, hive, swarm };
 
 const USAGE = `apiary — the Apiary agent host and its command line
 
@@ -52,6 +54,22 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
   approval request --kind change|command|budget|merge|question --summary S [--confidence C]
            [--timeout SECONDS] [--change PATH=FILE]... [--command CMD] [--cost USD] [--cell ID] [--wait]
   approval trust [AGENT] [--reset] each agent's trust (low trust: risky requests always ask)
+  hive create --title T [--description D] [--type T] [--priority 0-4] [--parent ID] [--files a,b] [--label L]
+              [--depends-on ID] [--subtask TITLE ...]   (subtasks make it an epic, created in one step)
+  hive ready [--limit N] | hive list [--status S] [--assignee A] [--type T] [--label L] [--text X] | hive show ID
+  hive update ID [--title T] [--status open|in_progress|blocked] [--priority N] [--add-label L] ... [--force]
+  hive claim|start|heartbeat ID [--ttl SECONDS] | hive release ID
+  hive close ID [--reason R] [--force] | hive reopen ID | hive delete ID [--reason R]
+  hive dep add|remove ID DEPENDS_ON [--type blocks|parent-child|related|discovered-from]
+  hive comment ID TEXT | hive problems
+  hive sync [--message M] [--remote R] [--no-pull] [--no-push]
+                                   commit .hive/ with git and, with a remote, pull (merging the hive file) and push
+  hive import|export [--beads] [--path FILE]
+  hive merge-driver %O %A %B | hive install-merge-driver
+                                   git merge driver for .hive/issues.jsonl, and its .gitattributes/config entry
+  swarm run "<task>" [--best-of N] [--budget USD] [--concurrency N] [--chaos] [--wait] [--cell ID]
+                                   decompose a task into an epic and run parallel workers through the verification gate
+  swarm status [RUN] | swarm stop RUN [--worker NAME] | swarm explain RUN|CELL | swarm transcript CELL
   memory store "<text>" [--tags a,b] [--confidence C] [--cell ID] | memory find "<query>" [--limit N] [--tags a,b]
   memory validate ID | memory forget ID [--reason R] | memory export | memory import
                                    shared memory (export/import: .hive/memories.jsonl, shared through git)

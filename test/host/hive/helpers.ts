@@ -85,6 +85,17 @@ export async function until<T>(what: string, check: () => T | undefined | false 
   }
 }
 
+/** Like until, for checks that must ask the host. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false && v !== null) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export function parseLines(text: string): Array<Record<string, unknown>> {
   return text
     .split('\n')
