@@ -10,11 +10,12 @@ import { mail } from './cli/verbs/mail';
 import { hive } from './cli/verbs/hive';
 import { approval } from './cli/verbs/approval';
 import { memory } from './cli/verbs/memory';
+import { swarm } from './cli/verbs/swarm';
 import { EXIT_USAGE, printError } from './cli/output';
 
 type Verb = (argv: string[]) => Promise<number | 'running'> | number | 'running';
 
-const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail, approval, memory, hive };
+const verbs: Record<string, Verb> = { serve, relay, status, events, replay, bench, mcp, 'mcp-token': mcpToken, llm, cost, agent, lock, mail, approval, memory, hive, swarm };
 
 const USAGE = `apiary — the Apiary agent host and its command line
 
@@ -66,6 +67,9 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
   hive import|export [--beads] [--path FILE]
   hive merge-driver %O %A %B | hive install-merge-driver
                                    git merge driver for .hive/issues.jsonl, and its .gitattributes/config entry
+  swarm run "<task>" [--best-of N] [--budget USD] [--concurrency N] [--chaos] [--wait] [--cell ID]
+                                   decompose a task into an epic and run parallel workers through the verification gate
+  swarm status [RUN] | swarm stop RUN [--worker NAME] | swarm explain RUN|CELL | swarm transcript CELL
   memory store "<text>" [--tags a,b] [--confidence C] [--cell ID] | memory find "<query>" [--limit N] [--tags a,b]
   memory validate ID | memory forget ID [--reason R] | memory export | memory import
                                    shared memory (export/import: .hive/memories.jsonl, shared through git)
