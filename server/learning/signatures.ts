@@ -48,19 +48,23 @@ export function extractSignatures(output: string, rules: SignatureRule[] = DEFAU
   const seen = new Set<string>();
   const out: Signature[] = [];
   const hasTraceback = /Traceback \(most recent call last\)/.test(output);
-  for (const line of output.split(/\r?\n/)) {
+  const lines = output.split(/\r?\n/);
+  lines.forEach((line, i) => {
     for (const rule of rules) {
       if (rule.family === 'python' && !hasTraceback) continue;
       if (rule.family === 'mocha' && !/\d+ failing/.test(output)) continue;
       const m = line.match(rule.pattern);
       if (!m) continue;
-      const signature = rule.signature(m);
+      let signature = rule.signature(m);
+      // Mocha prints "1) suite" then the test title, indented deeper, ending with a colon.
+      const title = rule.family === 'mocha' ? lines[i + 1]?.match(/^\s+(\S.*?):\s*$/) : null;
+      if (title) signature = `${signature} ${title[1]!.trim()}`;
       if (!seen.has(signature)) {
         seen.add(signature);
         out.push({ family: rule.family, signature, example: line.trim().slice(0, 240) });
       }
       break;
     }
-  }
+  });
   return out;
 }

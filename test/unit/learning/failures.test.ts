@@ -44,7 +44,7 @@ describe('failure signatures from real verification output', function () {
 
   it('names the failing mocha tests, the assertion and the timeout', () => {
     const sigs = extractSignatures(mochaOutput).map((s) => s.signature);
-    assert.ok(sigs.includes('failing test: math'), `${sigs.join('\n')}\n---\n${mochaOutput}`);
+    assert.ok(sigs.includes('failing test: math adds numbers') && sigs.includes('failing test: math waits too long'), `${sigs.join('\n')}\n---\n${mochaOutput}`);
     assert.ok(sigs.some((s) => s.startsWith('AssertionError: Expected values to be strictly equal')), sigs.join('\n'));
     assert.ok(sigs.some((s) => s.startsWith('timeout: Timeout of Nms exceeded')), sigs.join('\n'));
   });
