@@ -7,7 +7,7 @@ import type { ApprovalsModel } from './model';
 
 function message(a: Approval): string {
   const what =
-    a.kind === 'command' ? `run \`${a.details.command ?? ''}\`` : a.kind === 'budget' ? `exceed a budget${a.details.costUsd !== undefined ? ` by $${a.details.costUsd.toFixed(2)}` : ''}` : a.kind === 'merge' ? 'merge an attempt' : 'an answer';
+    a.kind === 'command' ? `run "${a.details.command ?? ''}"` : a.kind === 'budget' ? `exceed a budget${a.details.costUsd !== undefined ? ` by $${a.details.costUsd.toFixed(2)}` : ''}` : a.kind === 'merge' ? 'merge an attempt' : 'an answer';
   const conf = a.confidence === null ? '' : ` (${Math.round(a.confidence * 100)}% confident)`;
   return `${a.requester} asks to ${what}: ${a.summary}${conf}`;
 }

@@ -12,14 +12,14 @@ import {
   ApprovalWaitRequest,
   type TrustState,
 } from '../../../shared/approvals';
-import { approvalKindSchema, type ApprovalRequestParams } from '../../../shared/approvalsSchemas';
+import { approvalDetailsSchema, approvalKindSchema, type ApprovalRequestParams } from '../../../shared/approvalsSchemas';
 import { intOption, parse } from '../args';
 import { withHost } from '../client';
 import { printResult, UsageError } from '../output';
 import { agentOf, relative } from './agent';
 
 const USAGE =
-  'approval needs a subcommand: list [--all] | approve ID [--reason R] | reject ID [--reason R] | request --kind K --summary S [--confidence C] [--timeout S] [--change PATH=FILE] [--command CMD] [--cost USD] [--wait] | trust [AGENT] [--reset]';
+  'approval needs a subcommand: list [--all] | approve ID [--reason R] | reject ID [--reason R] | request --kind K --summary S [--confidence C] [--timeout S] [--change PATH=FILE] [--command CMD] [--cost USD [--budget-scope day|month|cell|run]] [--wait] | trust [AGENT] [--reset]';
 
 function line(a: Approval): string {
   const conf = a.confidence === null ? '' : `  confidence ${a.confidence.toFixed(2)}`;
@@ -106,6 +106,9 @@ export async function approval(argv: string[]): Promise<number> {
       if (typeof values.summary !== 'string') throw new UsageError('approval request needs --summary S');
       const changes = changesOf(values);
       const cost = numberOption(values, 'cost');
+      const scope = approvalDetailsSchema.shape.budgetScope.safeParse(values['budget-scope']);
+      if (!scope.success) throw new UsageError('--budget-scope must be day, month, cell or run');
+      const budgetScope = scope.data;
       const confidence = numberOption(values, 'confidence');
       const timeout = intOption(values, 'timeout');
       const params: ApprovalRequestParams = {
@@ -116,7 +119,7 @@ export async function approval(argv: string[]): Promise<number> {
           ...(changes ? { changes } : {}),
           ...(typeof values.command === 'string' ? { command: values.command } : {}),
           ...(cost !== undefined ? { costUsd: cost } : {}),
-          ...(typeof values['budget-scope'] === 'string' ? { budgetScope: values['budget-scope'] as 'day' } : {}),
+          ...(budgetScope ? { budgetScope } : {}),
           ...(typeof values.text === 'string' ? { text: values.text } : {}),
         },
         ...(typeof values.cell === 'string' ? { cell: values.cell } : {}),

@@ -153,7 +153,7 @@ describe('VS Code: approvals', () => {
     const { workbench, workspace } = vscodeRig();
     const page = workbench.page;
     const waiting = requestInBackground(workspace, ['--kind', 'command', '--summary', 'Deploy the preview', '--command', 'npm run deploy:preview', '--confidence', '0.7']);
-    const text = await workbench.waitForNotification(/builder asks to run `?npm run deploy:preview`?: Deploy the preview/);
+    const text = await workbench.waitForNotification(/builder asks to run "npm run deploy:preview": Deploy the preview/);
     assert.match(text, /70% confident/);
     await workbench.screenshot('approvals-notification');
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Deploy the preview' }).first();
