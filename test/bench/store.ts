@@ -27,11 +27,13 @@ export interface StoreBenchSizes {
   coldStartRuns: number;
 }
 
+// Many short rounds, ours and the reference's alternating: a shared disk's speed drifts, and short
+// interleaved rounds let both see the same conditions.
 const SIZES: StoreBenchSizes = {
-  rounds: 7,
-  singleAppends: 1000,
+  rounds: 15,
+  singleAppends: 300,
   writers: 32,
-  appendsPerWriter: 100,
+  appendsPerWriter: 30,
   replayEvents: 1_000_000,
   replayRounds: 3,
   coldStartEvents: 100_000,
