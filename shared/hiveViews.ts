@@ -1,9 +1,30 @@
-// The state of `.hive/issues.jsonl` as the host sees it: lines it could not use (left in the file,
-// reported with their line numbers) and the true conflicts of the last three-way merge. Views show
-// these as problems on the file.
-import { NotificationType, RequestType0 } from 'vscode-jsonrpc';
+// What views of the hive ask the host for beyond the hive's own requests (shared/hive.ts): the
+// whole tree in one answer, and the state of `.hive/issues.jsonl` — lines the host could not use
+// (left in the file, reported with their line numbers) and the true conflicts of the last
+// three-way merge, which views show as problems on the file.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { ApiaryErrorData } from './errors';
-import type { HiveProblem } from './hive';
+import type { CellSummary, HiveProblem } from './hive';
+
+export interface HiveTreeParams {
+  /** Closed cells too (default true); tombstones never. */
+  includeClosed?: boolean;
+}
+
+export interface HiveTreeResult {
+  /** Log position the answer reflects. */
+  position: number;
+  /** Most urgent first, then oldest (at most `limit` of them: see total). */
+  cells: CellSummary[];
+  total: number;
+  /** For each blocked cell: the open cells it waits for. */
+  blockedBy: Record<string, string[]>;
+  /** Ids in the ready queue, in queue order. */
+  ready: string[];
+}
+
+/** Every cell a tree shows, with blockers and the ready queue, in one round trip. */
+export const HiveTreeRequest = new RequestType<HiveTreeParams, HiveTreeResult, ApiaryErrorData>('apiary/hive/tree');
 
 export interface HiveFileConflict {
   id: string;

@@ -4,6 +4,7 @@
 // the hive_* MCP tools with the `apiary://hive/ready` resource.
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { HUMAN_AGENT_NAME } from '../../shared/coordination';
 import { ApiaryError } from '../../shared/errors';
 import type { EventEnvelope } from '../../shared/events';
@@ -31,7 +32,7 @@ import {
   HiveUpdateRequest,
   type HiveEventType,
 } from '../../shared/hive';
-import { HiveFileStatusNotification, HiveFileStatusRequest } from '../../shared/hiveFile';
+import { HiveFileStatusNotification, HiveFileStatusRequest, HiveTreeRequest } from '../../shared/hiveViews';
 import {
   hiveExportParamsSchema,
   hiveFindParamsSchema,
@@ -67,6 +68,9 @@ export interface HiveFeatureOptions {
 }
 
 const NOTIFY_COALESCE_MS = 10;
+/** Cells one tree answer carries at most (the answer says how many there are). */
+const TREE_LIMIT = 5_000;
+const hiveTreeParamsSchema = z.object({ includeClosed: z.boolean().default(true) });
 const BEADS_FILE = path.join('.beads', 'issues.jsonl');
 
 /** Hive events after which the file needs writing (a renewed lease changes nothing in it). */
@@ -189,6 +193,7 @@ function serve(rpc: RpcRegistry, ctx: HostContext, svc: HiveService, file: HiveF
     return { path: to, cells: records.length };
   });
   rpc.on(HiveFileStatusRequest, null, () => file.current());
+  rpc.on(HiveTreeRequest, hiveTreeParamsSchema, (p) => svc.tree({ includeClosed: p.includeClosed, limit: TREE_LIMIT }));
 }
 
 /** The cells a hive event touches, for views to re-query. */

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HiveFileConflict, HiveFileStatus } from '../../shared/hiveFile';
+import type { HiveFileConflict, HiveFileStatus } from '../../shared/hiveViews';
 import type { HiveProblem, HiveSyncResult } from '../../shared/hive';
 import { ApiaryError } from '../../shared/errors';
 import { keepUnparsable, parseJsonl, serializeJsonl } from './core/jsonl';

@@ -3,8 +3,9 @@
 // every read is a query over the read model. Commands arrive validated (the request schemas'
 // output types); the actor is the agent the caller acts as.
 import type { z } from 'zod';
-import { HIVE_STREAM, type Cell, type CellDetail, type CellRecord, type HiveCellResult, type HiveEpicResult, type HiveListResult, type HiveNewEvent, type ImportSource } from '../../shared/hive';
+import { HIVE_STREAM, type Cell, type CellDetail, type CellStatus, type CellRecord, type HiveCellResult, type HiveEpicResult, type HiveListResult, type HiveNewEvent, type ImportSource } from '../../shared/hive';
 import type { HiveFindQuery, HiveListQuery, HiveReadyQuery, hiveShowParamsSchema } from '../../shared/hiveSchemas';
+import type { HiveTreeResult } from '../../shared/hiveViews';
 import type { Store } from '../store/store';
 import { hiveCommands, type HiveCommandMethod } from './commands';
 import { sweepExpiredClaims } from './core/claims';
@@ -17,6 +18,7 @@ import type { DecideContext, HiveView } from './core/view';
 import { iso } from './core/view';
 import { exportHiveJsonl, findCells, getCell, hiveView, listCells, readyCells, showCell } from './queries';
 import { HiveWriter } from './writer';
+import { openBlockersOfAll } from './viewQueries';
 
 type CommandOf<M extends HiveCommandMethod> = z.output<(typeof hiveCommands)[M]['schema']>;
 type Decide<M extends HiveCommandMethod> = (cmd: CommandOf<M>, view: HiveView, ctx: DecideContext) => HiveNewEvent[];
@@ -145,6 +147,19 @@ export class HiveService {
 
   find(query: HiveFindQuery): HiveListResult {
     return findCells(this.db, query);
+  }
+
+  /** Every cell a tree shows (most urgent first), what blocks each blocked one, and the ready queue. */
+  tree(params: { includeClosed: boolean; limit: number }): HiveTreeResult {
+    const status: CellStatus[] = params.includeClosed ? ['open', 'in_progress', 'blocked', 'closed'] : ['open', 'in_progress', 'blocked'];
+    const { cells, total } = listCells(this.db, { status, includeDeleted: false, limit: params.limit, offset: 0 });
+    return {
+      position: this.opts.store.head,
+      cells,
+      total,
+      blockedBy: openBlockersOfAll(this.db),
+      ready: readyCells(this.db, { limit: 1000, now: this.opts.now() }).map((c) => c.id),
+    };
   }
 
   get(id: string): Cell | undefined {

@@ -32,7 +32,7 @@ import {
   type Priority,
 } from '../../../shared/hive';
 import { ApiaryError } from '../../../shared/errors';
-import { HiveFileStatusRequest } from '../../../shared/hiveFile';
+import { HiveFileStatusRequest } from '../../../shared/hiveViews';
 import type { HiveCreateParams, HiveListParams, HiveUpdateParams } from '../../../shared/hiveSchemas';
 import { cliCommand } from '../../coordination/hookInstall';
 import { installMergeDriver, mergeDriver } from '../../hive/git';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HiveChangedNotification, HiveCreateRequest, HiveListRequest, HiveShowRequest, HiveUpdateRequest, type HiveChanged } from '../../../shared/hive';
-import { HiveFileStatusNotification, HiveFileStatusRequest, type HiveFileStatus } from '../../../shared/hiveFile';
+import { HiveFileStatusNotification, HiveFileStatusRequest, type HiveFileStatus } from '../../../shared/hiveViews';
 import { exportHiveJsonl } from '../../../server/hive/queries';
 import { cleanUp, tempWorkspace, type Client } from '../../support/host';
 import { collect, eventually, type HiveHost, parseLines, startHiveHost, until } from './helpers';
