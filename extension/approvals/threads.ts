@@ -25,7 +25,7 @@ export function commentBody(a: Approval, file: string): vscode.MarkdownString {
   const others = Object.keys(a.details.changes ?? {}).filter((f) => f !== file);
   const md = new vscode.MarkdownString(
     [
-      `**${a.requester}** asks to apply: **${escape(a.summary)}**`,
+      `Asks to apply: **${escape(a.summary)}**`,
       '',
       `$(pulse) ${conf}${a.cell ? ` · cell ${a.cell}` : ''}${others.length ? ` · also changes ${others.map((f) => `\`${f}\``).join(', ')}` : ''}`,
       '',
