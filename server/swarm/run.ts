@@ -19,6 +19,7 @@ import { WorkspaceFs } from './workspaceFs';
 import { changedFiles, detectVerifyCommand, hashFiles, runVerify, trimFailure, type VerifyResult } from './verify';
 import { normalize } from './plan';
 import { Chaos } from './chaos';
+import { runBestOf } from './bestOf';
 
 interface StoredEvent {
   type: string;
@@ -251,11 +252,25 @@ export class SwarmRun {
           ask: (question: string) => this.askHuman(agent, cell, question, false),
         };
         let outcome: { ended: boolean; summary: string };
+        const attemptInput = { agent, cell, run: this.id, task: this.view()!.task, subtask: { ...subtask, files }, attempt, lastFailure, maxTurns: this.view()!.options.maxTurns, verifyCommand: this.verifyCommand, signal: ctl.signal };
+        const bestOf = this.view()!.options.bestOf;
         try {
-          outcome = await runWorkerAttempt(
-            { agent, cell, run: this.id, task: this.view()!.task, subtask: { ...subtask, files }, attempt, lastFailure, maxTurns: this.view()!.options.maxTurns, verifyCommand: this.verifyCommand, signal: ctl.signal },
-            { call: (req) => this.call(req), emit: (e) => this.emit(e), tools: this.chaos ? this.chaos.wrapTools(tools, `${agent}`) : tools },
-          );
+          if (bestOf > 1) {
+            const r = await runBestOf({
+              workspace: this.deps.workspace,
+              n: bestOf,
+              base: attemptInput,
+              subtask,
+              call: (req) => this.call(req),
+              emit: (e) => this.emit(e),
+              approvals: this.deps.approvals?.(),
+              askHuman: (q) => this.askHuman(agent, cell, q, false),
+            });
+            for (const f of r.applied) touched.add(f);
+            outcome = { ended: r.ended, summary: r.summary };
+          } else {
+            outcome = await runWorkerAttempt(attemptInput, { call: (req) => this.call(req), emit: (e) => this.emit(e), tools: this.chaos ? this.chaos.wrapTools(tools, `${agent}`) : tools });
+          }
         } catch (err) {
           if (ctl.signal.aborted || (err instanceof ApiaryError && err.code === 'budget_exceeded')) throw err;
           errors++;
