@@ -8,6 +8,7 @@ import { registerApprovals } from './approvals';
 import { registerLearning } from './learning';
 import type { LearningViewProvider } from './learning/learningView';
 import { registerMemory } from './memory';
+import { registerMcp, type McpFeature } from './mcp';
 import type { HostState, HostStateKind } from './hostState';
 import { HostStatusBar } from './statusBar';
 import { StatusDocument } from './statusDocument';
@@ -32,6 +33,8 @@ export interface ApiaryApi {
   coordination: CoordinationFeature;
   /** The Learning view's provider: its `current()` state is what the view shows. */
   learning: LearningViewProvider;
+  /** The MCP server definition, "Connect an Agent…" and the Agents section. */
+  mcp: McpFeature;
 }
 
 let host: HostClient | undefined;
@@ -60,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   const coordination = registerCoordination(context, client, output, workspace);
   const learning = registerLearning(context, client);
   registerMemory(context, client);
+  const mcp = registerMcp(context, client, output, workspace);
   let activationMs = 0;
 
   context.subscriptions.push(
@@ -108,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
     client,
     coordination,
     learning,
+    mcp,
   };
 }
 

@@ -22,6 +22,9 @@ import type { AgentDirectory } from './identity/directory';
 import { errorData, invalidArguments, toolError, toolResult } from './results';
 import type { AgentIdentity, ToolCall, ToolProfile } from './tool';
 
+/** How often a busy session passes its agent's liveness on to the directory. */
+export const HEARTBEAT_EVERY_MS = 5_000;
+
 /** MCP's "resource not found" error code. */
 const RESOURCE_NOT_FOUND = -32002;
 
@@ -51,6 +54,7 @@ export class McpSession {
   /** The bound agent, once registered (notifications filter on it synchronously). */
   identity: AgentIdentity | null = null;
   private binding: Promise<AgentIdentity> | null = null;
+  private lastBeat = { name: '', at: 0 };
   private closed = false;
 
   constructor(
@@ -163,7 +167,7 @@ export class McpSession {
       if (!parsed.success) return toolError(invalidArguments(name, parsed.error).toData());
       try {
         const agent = await this.agent();
-        this.deps.directory.heartbeat(agent.name).catch((err: unknown) => this.deps.log.warn(`heartbeat of ${agent.name} failed: ${errorData(err).message}`));
+        this.beat(agent.name);
         const token = extra._meta?.progressToken;
         const call: ToolCall = {
           agent,
@@ -184,6 +188,18 @@ export class McpSession {
         return toolError(errorData(err));
       }
     });
+  }
+
+  /**
+   * Tells the directory the agent is alive, at most once per HEARTBEAT_EVERY_MS: the directory
+   * records a heartbeat only once a minute anyway, and asking it on every call cost a query of
+   * every agent per tool call.
+   */
+  private beat(name: string): void {
+    const now = Date.now();
+    if (name === this.lastBeat.name && now - this.lastBeat.at < HEARTBEAT_EVERY_MS) return;
+    this.lastBeat = { name, at: now };
+    this.deps.directory.heartbeat(name).catch((err: unknown) => this.deps.log.warn(`heartbeat of ${name} failed: ${errorData(err).message}`));
   }
 
   private handleResources(): void {

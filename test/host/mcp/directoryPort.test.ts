@@ -6,6 +6,7 @@ import { ApiaryError } from '../../../shared/errors';
 import type { Agent } from '../../../shared/coordination';
 import type { Feature } from '../../../server/host/feature';
 import type { AgentDirectory, AgentRegistration } from '../../../server/mcp/identity/directory';
+import { HEARTBEAT_EVERY_MS } from '../../../server/mcp/session';
 import { call, connect, startHost, type TestHost } from './helpers';
 import { testFeature } from './testFeature';
 
@@ -63,12 +64,21 @@ describe('the agent directory port', () => {
       assert.deepEqual(who.body.agent, { name: 'Agent1', kind: 'mcp-client', program: 'claude-code', model: null });
     });
 
-    it('heartbeats the agent on every tool call, and not on a refused one', async () => {
-      const before = calls.heartbeat.length;
-      await call(c, 'test_steps', { steps: 1, delayMs: 0 });
-      await call(c, 'agent_whoami');
-      await call(c, 'test_steps', { steps: 'many' });
-      assert.deepEqual(calls.heartbeat.slice(before), ['Agent1', 'Agent1']);
+    it('heartbeats the agent on its first tool call, then at most once per HEARTBEAT_EVERY_MS, and not on a refused one', async () => {
+      const fresh = await connect(h.url, h.token(), 'copilot');
+      try {
+        const refused = await call(fresh, 'test_steps', { steps: 'many' });
+        assert.equal(refused.isError, true);
+        const name = (await call(fresh, 'agent_whoami')).body.agent as { name: string };
+        const before = calls.heartbeat.filter((n) => n === name.name).length;
+        assert.equal(before, 1, 'the first accepted call heartbeats; the refused one did not');
+        await call(fresh, 'test_steps', { steps: 1, delayMs: 0 });
+        await call(fresh, 'agent_whoami');
+        assert.ok(HEARTBEAT_EVERY_MS >= 1000);
+        assert.equal(calls.heartbeat.filter((n) => n === name.name).length, 1, 'calls within the interval do not ask the directory again');
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('passes an explicit agent_register on, keeping the session key, and relays its refusal as is', async () => {
