@@ -28,6 +28,8 @@ export class ProjectionEngine {
   private readonly begin: Statement;
   private readonly commit: Statement;
   private readonly saveCheckpoint: Statement;
+  /** Moves every registered projection's checkpoint in one statement; prepared per set of names. */
+  private saveAllCheckpoints: Statement | null = null;
 
   constructor(
     readonly db: Database,
@@ -64,6 +66,8 @@ export class ProjectionEngine {
     }
     this.registered.set(p.name, { p, position, faulted: null });
     this.byType.clear();
+    this.saveAllCheckpoints?.free();
+    this.saveAllCheckpoints = null;
     return rebuild;
   }
 
@@ -83,15 +87,23 @@ export class ProjectionEngine {
     }));
   }
 
-  /** Applies a batch of committed events in one transaction. */
+  /**
+   * Applies a batch of committed events in one transaction. A batch no read model handles (an
+   * append of generic events, say) only moves the checkpoints: one statement, atomic by itself,
+   * without opening a transaction around it.
+   */
   apply(events: EventEnvelope[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
-    this.begin.run();
+    let open = false;
     try {
       for (const e of events) {
         for (const r of this.handlersFor(e.type)) {
           if (r.faulted || e.position <= r.position) continue;
+          if (!open) {
+            this.begin.run();
+            open = true;
+          }
           try {
             r.p.apply(this.db, e);
           } catch (err) {
@@ -102,17 +114,36 @@ export class ProjectionEngine {
           }
         }
       }
-      for (const r of this.registered.values()) {
-        if (!r.faulted && r.position < last) {
-          r.position = last;
-          this.saveCheckpoint.run([last, r.p.name]);
-        }
-      }
-      this.commit.run();
+      open = this.saveCheckpoints(last, open);
+      if (open) this.commit.run();
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      if (open) this.db.exec('ROLLBACK');
       throw err;
     }
+  }
+
+  /** Moves the checkpoints of the healthy projections to `last`; returns whether a transaction is open. */
+  private saveCheckpoints(last: number, open: boolean): boolean {
+    let behind = 0;
+    for (const r of this.registered.values()) if (!r.faulted && r.position < last) behind++;
+    if (behind === 0) return open;
+    if (behind === this.registered.size) {
+      // The usual case: every projection healthy and moving together.
+      this.saveAllCheckpoints ??= this.db.prepare(
+        `UPDATE _projections SET position = ? WHERE name IN (${[...this.registered.keys()].map((n) => `'${n.replaceAll("'", "''")}'`).join(', ')})`,
+      );
+      this.saveAllCheckpoints.run([last]);
+      for (const r of this.registered.values()) r.position = last;
+      return open;
+    }
+    if (!open) this.begin.run();
+    for (const r of this.registered.values()) {
+      if (!r.faulted && r.position < last) {
+        r.position = last;
+        this.saveCheckpoint.run([last, r.p.name]);
+      }
+    }
+    return true;
   }
 
   private handlersFor(type: string): Registered[] {
