@@ -69,12 +69,12 @@ export class SwarmRun {
   }
 
   /** Model calls of this run: chaos faults (when on) and the run's own budget. */
-  private async call(req: CallRequest): Promise<CallResult> {
+  private async call(req: CallRequest, chaos = true): Promise<CallResult> {
     const budget = this.view()?.options.budgetUsd ?? null;
     if (budget !== null && this.spentMicros >= budget * 1_000_000) {
       throw new ApiaryError('budget_exceeded', `the run's budget of $${budget} is spent`, 'Start the run again with a larger --budget.');
     }
-    const result = await (this.chaos ? this.chaos.call(req, this.deps.call) : this.deps.call(req));
+    const result = await (this.chaos && chaos ? this.chaos.call(req, this.deps.call) : this.deps.call(req));
     this.spentMicros += result.costMicros;
     return result;
   }
@@ -132,7 +132,8 @@ export class SwarmRun {
     if (memory) memories = await memory.find({ query: task.slice(0, 1000), limit: 5 }).then((r) => r.hits.map((h) => h.memory.text), () => []);
     const plan = await decompose(
       { task, files: await fs.allFiles(300), advice, memories, verify: this.verifyCommand },
-      (req) => this.call({ ...req, agent: 'swarm-planner', run: this.id, signal: this.controller.signal }),
+      // Chaos targets workers; the plan is made without injected faults.
+      (req) => this.call({ ...req, agent: 'swarm-planner', run: this.id, signal: this.controller.signal }, false),
       async (a) => this.emit({ type: 'swarm.plan.proposed', data: { attempt: a.attempt, subtasks: a.subtasks, problems: a.problems, latencyMs: a.latencyMs, callId: a.callId } }),
     );
     const title = task.split('\n')[0]!.slice(0, 200);
