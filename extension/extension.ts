@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { HostStatus, StoreChanged } from '../shared/protocol';
 import { HostClient } from './client';
 import { registerCost } from './cost';
+import { registerSwarm, type SwarmFeature } from './swarm';
 import { registerApprovals } from './approvals';
 import { registerLearning } from './learning';
 import type { LearningViewProvider } from './learning/learningView';
@@ -33,6 +34,8 @@ export interface ApiaryApi {
   coordination: CoordinationFeature;
   /** The Learning view's provider: its `current()` state is what the view shows. */
   learning: LearningViewProvider;
+  /** The Swarm section: runs and their workers; `start` runs a swarm without prompts. */
+  swarm: SwarmFeature;
   /** The MCP server definition, "Connect an Agent…" and the Agents section. */
   mcp: McpFeature;
 }
@@ -64,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   const learning = registerLearning(context, client);
   registerMemory(context, client);
   const mcp = registerMcp(context, client, output, workspace);
+  const swarm = registerSwarm(context, client, output);
   let activationMs = 0;
 
   context.subscriptions.push(
@@ -113,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
     coordination,
     learning,
     mcp,
+    swarm,
   };
 }
 
