@@ -32,6 +32,8 @@ const CLAIM_TTL_SECONDS = 60;
 export class SwarmRun {
   readonly controller = new AbortController();
   private readonly workers = new Map<string, AbortController>();
+  /** Cells whose worker was stopped on request: not started again by this run. */
+  private readonly stoppedCells = new Set<string>();
   private plan: PlannedSubtask[] = [];
   private cells: string[] = [];
   private epic: string | null = null;
@@ -98,6 +100,7 @@ export class SwarmRun {
     for (const [cell, c] of this.workers) {
       const v = this.view()?.workers.find((w) => w.cell === cell);
       if (v && (v.agent === worker || v.cell === worker)) {
+        this.stoppedCells.add(cell);
         c.abort();
         return true;
       }
@@ -173,7 +176,7 @@ export class SwarmRun {
       const done = doneCells();
       const ready = this.plan
         .map((s, i) => ({ s, i }))
-        .filter(({ s, i }) => !finished.has(this.cells[i]!) && !running.has(i) && s.dependsOn.every((d) => done.has(this.cells[d]!)));
+        .filter(({ s, i }) => !finished.has(this.cells[i]!) && !this.stoppedCells.has(this.cells[i]!) && !running.has(i) && s.dependsOn.every((d) => done.has(this.cells[d]!)));
       for (const { i } of ready) {
         if (running.size >= concurrency) break;
         running.set(i, this.runCell(i).finally(() => running.delete(i)));
@@ -191,7 +194,8 @@ export class SwarmRun {
       return this.finish('done', `all ${this.cells.length} subtasks passed the gate`);
     }
     const blocked = v.workers.filter((w) => w.state === 'blocked').map((w) => w.cell);
-    return this.finish('failed', `${open.length} subtask(s) not done${blocked.length ? ` (blocked: ${blocked.join(', ')})` : ''}`);
+    const stopped = [...this.stoppedCells];
+    return this.finish('failed', `${open.length} subtask(s) not done${blocked.length ? ` (blocked: ${blocked.join(', ')})` : ''}${stopped.length ? ` (stopped: ${stopped.join(', ')})` : ''}`);
   }
 
   /** A cell the hive already shows closed (accepted before a crash) is not worked again. */

@@ -66,6 +66,9 @@ describe('Swarm run through the host', function () {
     const explained = await c.sendRequest(SwarmExplainRequest, { target: run.workers[0]!.cell });
     assert.ok(explained.timeline.some((t) => t.type === 'swarm.gate.passed'));
     assert.match(explained.outcome, /^done/);
+    assert.match(explained.summary ?? '', /^Explained:/, 'a short summary from the small tier');
+    const small = api.messageRequests().at(-1)!;
+    assert.match(small.body.model, /haiku/i);
     const t = await c.sendRequest(SwarmTranscriptRequest, { cell: run.workers[0]!.cell });
     assert.match(t.markdown, /write_file/);
   });
