@@ -38,8 +38,7 @@ export function mcpDefinitionApi(api: unknown = vscode): { register: Register; H
 }
 
 export class McpRegistration implements vscode.Disposable {
-  /** True when VS Code offered the API and Apiary is registered with it. */
-  readonly available: boolean;
+  private registered = false;
   private url: string | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -51,7 +50,6 @@ export class McpRegistration implements vscode.Disposable {
   ) {
     this.url = client.hello?.host.mcp?.url;
     const api = mcpDefinitionApi();
-    this.available = api !== undefined && workspace !== undefined;
     this.subscriptions.push(
       this.changed,
       client.onDidChangeState((s) => {
@@ -83,8 +81,20 @@ export class McpRegistration implements vscode.Disposable {
         return server;
       },
     };
-    this.subscriptions.push(api.register(MCP_PROVIDER_ID, provider));
-    output.info('Registered the Apiary MCP server with VS Code (agent mode sees it without setup).');
+    // The API's shape moved before 1.101 (1.100 wants its id under another contribution point):
+    // whatever a version refuses must not take the rest of the extension down with it.
+    try {
+      this.subscriptions.push(api.register(MCP_PROVIDER_ID, provider));
+      this.registered = true;
+      output.info('Registered the Apiary MCP server with VS Code (agent mode sees it without setup).');
+    } catch (err) {
+      output.warn(`This VS Code refused the MCP server definition (${err instanceof Error ? err.message : String(err)}): use "Apiary: Connect an Agent…" to set up agents.`);
+    }
+  }
+
+  /** True when VS Code offered the API and took Apiary's definition. */
+  get available(): boolean {
+    return this.registered;
   }
 
   /** The endpoint the definition points at, once the host is up. */
