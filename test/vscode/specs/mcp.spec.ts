@@ -92,6 +92,11 @@ describe('VS Code: an MCP client outside the editor', () => {
     const lock = rows.find((x) => x.label === 'src/greet.ts')!;
     assert.equal(lock.level, agentRow.level + 1, 'the reservation is listed under its holder');
     assert.match(lock.description, new RegExp(`exclusive · cell ${subtask.replace('.', '\\.')}`));
+    // Make room for the Agents section in the screenshot: fold the sections this spec is not about.
+    for (const title of ['Cost', 'Inbox', 'Approvals', 'Learning']) {
+      const header = workbench.view(title).locator('.pane-header').first();
+      if ((await header.getAttribute('aria-expanded').catch(() => null)) === 'true') await header.click();
+    }
     await workbench.screenshot('mcp-agents-and-badge');
   });
 
