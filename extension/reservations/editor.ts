@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { PathCheck } from '../../shared/coordination';
 import type { PathChecker } from './checker';
 import { relativePath } from './paths';
-import { decorationFor, describeHolding, hoverMarkdown } from './view';
+import { decorationFor, holdingFacts, hoverMarkdown } from './view';
 
 export const ReservationCommands = {
   requestRelease: 'apiary.reservations.requestRelease',
@@ -84,9 +84,9 @@ export class ReservationEditorSupport implements vscode.Disposable, vscode.Hover
 
   private async warn(check: PathCheck, blocking: PathCheck['holders']): Promise<void> {
     const first = blocking[0]!;
-    const facts = blocking.map((h) => describeHolding(h, Date.now())).join('; ');
+    const facts = blocking.map((h) => `${h.holder} (${holdingFacts(h, Date.now())})`).join(', ');
     const pick = await vscode.window.showWarningMessage(
-      `${check.path} is reserved by ${[...new Set(blocking.map((h) => h.holder))].join(', ')}: ${facts}. Your edits may collide with theirs.`,
+      `${check.path} is reserved by ${facts}. Your edits may collide with theirs.`,
       'Request release',
       'Override',
     );

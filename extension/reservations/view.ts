@@ -35,14 +35,19 @@ export function countdown(expiresAt: string, now: number): string {
   return `${Math.round(m / 60)} h left`;
 }
 
-/** The facts about one reservation, in one line: "BlueLake · exclusive · cell hv-12 · "refactor" · 42 min left (10:32)". */
-export function describeHolding(h: Pick<Holding, 'holder' | 'mode' | 'cell' | 'reason' | 'expiresAt' | 'pattern'>, now: number, me?: string): string {
-  const who = me !== undefined && h.holder === me ? `${h.holder} (you)` : h.holder;
-  const parts = [who, h.mode];
+/** The facts about one reservation without its holder: "exclusive · cell hv-12 · "refactor" · 42 min left (until 10:32)". */
+export function holdingFacts(h: Pick<Holding, 'mode' | 'cell' | 'reason' | 'expiresAt'>, now: number): string {
+  const parts: string[] = [h.mode];
   if (h.cell) parts.push(`cell ${h.cell}`);
   if (h.reason) parts.push(`"${h.reason}"`);
   parts.push(`${countdown(h.expiresAt, now)} (until ${clock(h.expiresAt)})`);
   return parts.join(' · ');
+}
+
+/** The same with the holder first: "BlueLake · exclusive · …". */
+export function describeHolding(h: Pick<Holding, 'holder' | 'mode' | 'cell' | 'reason' | 'expiresAt'>, now: number, me?: string): string {
+  const who = me !== undefined && h.holder === me ? `${h.holder} (you)` : h.holder;
+  return `${who} · ${holdingFacts(h, now)}`;
 }
 
 /** "10:32" in the window's local time. */

@@ -193,4 +193,31 @@ describe('VS Code: file reservations', () => {
     assert.match(thread.description, /BlueLake · 1 unread/);
     await workbench.screenshot('reservations-inbox-urgent');
   });
+
+  it('warns the human who starts editing a file another agent holds, and records an override the holder is told about', async () => {
+    const { workbench, workspace } = vscodeRig();
+    const page = workbench.page;
+    apiary(workspace, ['lock', 'reserve', 'src/greet.ts', '--agent', 'BlueLake', '--reason', 'rename greet()']);
+    await workbench.waitForStatusBarItem('Apiary coordination: 1 reservation', 30_000);
+    await workbench.waitForText(() => workbench.activeEditorTitle(), /^greet\.ts$/);
+    await page.locator('.part.editor .monaco-editor .view-line').nth(2).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' // touched');
+    const warning = await workbench.waitForNotification(/src\/greet\.ts is reserved by BlueLake/);
+    assert.match(warning, /reserved by BlueLake \(exclusive · "rename greet\(\)" · \d+ min left/);
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'src/greet.ts is reserved by BlueLake' }).first();
+    await workbench.screenshot('reservations-edit-warning');
+    await toast.locator('.monaco-button', { hasText: 'Override' }).click();
+    await workbench.waitForNotification(/override recorded; BlueLake told/);
+
+    const inbox = apiary(workspace, ['mail', 'inbox', '--peek', '--agent', 'BlueLake']) as { entries: Array<{ message: { from: string; subject: string } }> };
+    assert.deepEqual(inbox.entries.map((e) => [e.message.from, e.message.subject]), [['you', 'you is editing src/greet.ts, which you reserved']]);
+    const events = apiary(workspace, ['events', '--stream', 'locks']) as { events: Array<{ type: string; data: { by?: string; path?: string } }> };
+    const override = events.events.filter((e) => e.type === 'lock.override');
+    assert.deepEqual(override.map((e) => [e.data.by, e.data.path]), [['you', 'src/greet.ts']]);
+
+    await workbench.runCommand('File: Revert File');
+    apiary(workspace, ['lock', 'release', '--all', '--agent', 'BlueLake']);
+    await workbench.waitForStatusBarItem('Apiary coordination: 0 reservations', 30_000);
+  });
 });

@@ -7,6 +7,7 @@ import {
   decorationFor,
   groupByHolder,
   hoverMarkdown,
+  holdingFacts,
   initials,
   reservationDescription,
 } from '../../../../extension/reservations/view';
@@ -53,6 +54,11 @@ const commands = { requestRelease: 'x.request', override: 'x.override', openCell
 describe('reservation views', () => {
   it('abbreviates holders to at most two letters', () => {
     assert.deepEqual(['BlueLake', 'swarm-7', 'you', 'QuietOwl2', 'worker_a'].map(initials), ['BL', 'S7', 'Y', 'QO', 'WA']);
+  });
+
+  it('states a reservation\'s facts without its holder, for messages that name the holder already', () => {
+    assert.match(holdingFacts(holding({}), NOW), /^exclusive · cell hv-12 · "refactor" · 42 min left \(until \d\d:\d\d\)$/);
+    assert.match(holdingFacts(holding({ mode: 'shared', cell: null, reason: null }), NOW), /^shared · 42 min left/);
   });
 
   it('counts down in seconds, minutes, then hours, and says when it is over', () => {
