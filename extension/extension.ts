@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { HostStatus, StoreChanged } from '../shared/protocol';
 import { HostClient } from './client';
 import { registerCost } from './cost';
+import { registerHive, type HiveFeature } from './hive';
 import { registerSwarm, type SwarmFeature } from './swarm';
 import { registerApprovals } from './approvals';
 import { registerLearning } from './learning';
@@ -30,6 +31,8 @@ export interface ApiaryApi {
   onStoreChanged: vscode.Event<StoreChanged>;
   /** The connection itself, for other parts of the extension. */
   client: HostClient;
+  /** The Hive view: its tree (what it shows) and the hive file's problems. */
+  hive: HiveFeature;
   /** This window's agent, the reservations and agents it knows, its inbox. */
   coordination: CoordinationFeature;
   /** The Learning view's provider: its `current()` state is what the view shows. */
@@ -62,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   const statusDocument = new StatusDocument();
   statusBar.update(client.state);
   registerCost(context, client, output);
+  const hive = registerHive(context, client, output);
   registerApprovals(context, client, output, workspace);
   const coordination = registerCoordination(context, client, output, workspace);
   const learning = registerLearning(context, client);
@@ -114,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
     onDidChangeState: client.onDidChangeState,
     onStoreChanged: client.onStoreChanged,
     client,
+    hive,
     coordination,
     learning,
     mcp,
