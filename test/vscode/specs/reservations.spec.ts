@@ -206,6 +206,7 @@ describe('VS Code: file reservations', () => {
     const warning = await workbench.waitForNotification(/src\/greet\.ts is reserved by BlueLake/);
     assert.match(warning, /reserved by BlueLake \(exclusive · "rename greet\(\)" · \d+ min left/);
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'src/greet.ts is reserved by BlueLake' }).first();
+    await page.waitForTimeout(800); // let the toast finish sliding in
     await workbench.screenshot('reservations-edit-warning');
     await toast.locator('.monaco-button', { hasText: 'Override' }).click();
     await workbench.waitForNotification(/override recorded; BlueLake told/);
