@@ -185,8 +185,9 @@ export function registerReservationCommands(deps: ReservationCommandDeps): vscod
   const openCell = async (cell?: string): Promise<void> => {
     if (!cell) return;
     const commands = await vscode.commands.getCommands(true);
-    if (commands.includes('apiary.hive.openCell')) {
-      await vscode.commands.executeCommand('apiary.hive.openCell', cell);
+    if (commands.includes('apiary.hive.showDetails')) {
+      // The Hive view's "Show Details" takes one of its rows; a row names its cell by id.
+      await vscode.commands.executeCommand('apiary.hive.showDetails', { kind: 'cell', cell: { id: cell } });
       return;
     }
     await vscode.env.clipboard.writeText(cell);
