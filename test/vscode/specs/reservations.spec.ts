@@ -221,4 +221,20 @@ describe('VS Code: file reservations', () => {
     apiary(workspace, ['lock', 'release', '--all', '--agent', 'BlueLake']);
     await workbench.waitForStatusBarItem('Apiary coordination: 0 reservations', 30_000);
   });
+
+  it('opens the reservation\'s hive cell from the hover', async () => {
+    const { workbench, workspace } = vscodeRig();
+    const page = workbench.page;
+    const { cell } = apiary(workspace, ['hive', 'create', '--title', 'Rename greet()']) as { cell: { id: string } };
+    apiary(workspace, ['lock', 'reserve', 'src/greet.ts', '--agent', 'BlueLake', '--cell', cell.id]);
+    await workbench.waitForStatusBarItem('Apiary coordination: 1 reservation', 30_000);
+    await workbench.waitForText(() => workbench.activeEditorTitle(), /^greet\.ts$/);
+    await page.locator('.part.editor .monaco-editor .view-line').first().hover({ position: { x: 30, y: 5 } });
+    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').filter({ hasText: cell.id }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    await hover.locator('a', { hasText: 'Open cell' }).click();
+    await workbench.waitForText(() => workbench.activeEditorTitle(), new RegExp(`^${cell.id}\\.md$`));
+    await workbench.waitForText(() => workbench.activeEditorText(), /Rename greet\(\)/);
+    apiary(workspace, ['lock', 'release', '--all', '--agent', 'BlueLake']);
+  });
 });
