@@ -30,6 +30,9 @@ export interface HiveViewState {
   set(change: Partial<{ groupBy: GroupBy; readyOnly: boolean }>): void;
 }
 
+/** What a command gets: a row of the view, a cell id, or nothing (the palette). */
+type CommandArg = HiveNode | string | undefined;
+
 interface CellPick extends vscode.QuickPickItem {
   id: string;
 }
@@ -58,7 +61,9 @@ export function registerHiveCommands(client: HostClient, tree: HiveTree, docs: C
     return picked?.id;
   }
 
-  async function target(node: HiveNode | undefined, placeHolder: string, filter?: (c: CellSummary) => boolean): Promise<string | undefined> {
+  /** The cell a command acts on: a row, an id (other parts of the extension pass one), the selection, or a pick. */
+  async function target(node: CommandArg, placeHolder: string, filter?: (c: CellSummary) => boolean): Promise<string | undefined> {
+    if (typeof node === 'string') return node;
     if (node?.kind === 'cell') return node.cell.id;
     const selected = tree.view?.selection[0];
     if (!node && selected?.kind === 'cell' && (!filter || filter(selected.cell))) return selected.cell.id;
@@ -68,8 +73,8 @@ export function registerHiveCommands(client: HostClient, tree: HiveTree, docs: C
   const notClosed = (c: CellSummary) => c.status !== 'closed';
 
   /** A new cell from three quick questions; from an epic's row, a subtask of it. */
-  async function create(node: HiveNode | undefined): Promise<void> {
-    const parent = node?.kind === 'cell' && node.cell.type === 'epic' ? node.cell.id : undefined;
+  async function create(node: CommandArg): Promise<void> {
+    const parent = typeof node === 'object' && node.kind === 'cell' && node.cell.type === 'epic' ? node.cell.id : undefined;
     const heading = parent ? `New subtask of ${parent}` : 'New cell';
     const title = await vscode.window.showInputBox({ title: `${heading} (1/3)`, prompt: 'Title', placeHolder: 'What needs doing?', validateInput: (v) => (v.trim() ? undefined : 'A title is required') });
     if (!title) return;
@@ -88,8 +93,8 @@ export function registerHiveCommands(client: HostClient, tree: HiveTree, docs: C
     vscode.window.setStatusBarMessage(`$(check) Created ${cell.id}`, 4000);
   }
 
-  const command = (id: string, run: (node?: HiveNode) => Promise<void> | void): vscode.Disposable =>
-    vscode.commands.registerCommand(id, async (node?: HiveNode) => {
+  const command = (id: string, run: (node: CommandArg) => Promise<void> | void): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (node: CommandArg) => {
       try {
         await run(node);
       } catch (err) {
