@@ -34,6 +34,8 @@ export interface SwarmRunOptions {
   chaos: boolean;
   maxTurns: number;
   maxStrikes: number;
+  /** Manual tier for every worker; absent: the learned router picks per subtask. */
+  tier?: 'small' | 'medium' | 'large';
 }
 
 export interface SwarmWorkerView {

@@ -12,6 +12,8 @@ export const swarmRunParamsSchema = z.object({
   budgetUsd: z.number().positive().max(100_000).optional(),
   concurrency: z.number().int().min(1).max(16).optional(),
   chaos: z.boolean().default(false),
+  /** Use this model tier for every worker of the run instead of the learned router. */
+  tier: z.enum(['small', 'medium', 'large']).optional(),
   /** Return only when the run has ended. */
   wait: z.boolean().default(false),
 }).refine((p) => (p.task !== undefined) !== (p.cell !== undefined), { message: 'give a task or a cell (not both)' });

@@ -6,6 +6,7 @@ import { hiveCloseParamsSchema } from '../../shared/hiveSchemas';
 import { lockReleaseParamsSchema } from '../../shared/coordinationSchemas';
 import type { SwarmDeps } from './deps';
 import { detectVerifyCommand, runVerify, trimFailure } from './verify';
+import { taskKind } from '../learning/kind';
 
 export interface SwarmCompleteResult {
   cell: string;
@@ -39,7 +40,7 @@ export async function completeCell(deps: SwarmDeps, agent: string, cell: string,
   const learning = deps.learning?.();
   if (learning) {
     await learning
-      .recordOutcome({ kind: 'swarm', tier: 'medium', success: true, durationMs: startedMs ? Math.max(0, deps.now() - startedMs) : 0, cell, filesChanged: c.files.length, ...(v ? { verificationOutput: v.output.slice(-100_000) } : {}) }, agent)
+      .recordOutcome({ kind: taskKind(`${c.title}\n${c.description}`), tier: 'medium', success: true, durationMs: startedMs ? Math.max(0, deps.now() - startedMs) : 0, cell, filesChanged: c.files.length, ...(v ? { verificationOutput: v.output.slice(-100_000) } : {}) }, agent)
       .catch(() => undefined);
   }
   return { cell, passed: true, command, output: '', closed: true, released };

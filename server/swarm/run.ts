@@ -20,6 +20,8 @@ import { changedFiles, detectVerifyCommand, hashFiles, runVerify, trimFailure, t
 import { normalize } from './plan';
 import { Chaos } from './chaos';
 import { runBestOf } from './bestOf';
+import type { Tier } from '../../shared/llm';
+import { isReadOnlyKind, taskKind } from '../learning/kind';
 
 interface StoredEvent {
   type: string;
@@ -38,6 +40,7 @@ export class SwarmRun {
   private cells: string[] = [];
   private epic: string | null = null;
   private spentMicros = 0;
+  private readonly tiers = new Map<string, Tier>();
   private verifyCommand: string | null;
   private readonly chaos: Chaos | null;
   done: Promise<void> = Promise.resolve();
@@ -129,7 +132,7 @@ export class SwarmRun {
   private async decomposeAndCreate(task: string): Promise<void> {
     const started = this.deps.now();
     const fs = new WorkspaceFs(this.deps.workspace, () => new Set());
-    const advice = this.deps.learning?.()?.strategyAdvice('swarm').promptText ?? null;
+    const advice = this.deps.learning?.()?.strategyAdvice(taskKind(task)).promptText ?? null;
     let memories: string[] = [];
     const memory = this.deps.memory?.();
     if (memory) memories = await memory.find({ query: task.slice(0, 1000), limit: 5 }).then((r) => r.hits.map((h) => h.memory.text), () => []);
@@ -235,6 +238,7 @@ export class SwarmRun {
       heartbeat.unref();
       await this.reserve(agent, cell, files, ctl.signal);
       const maxStrikes = this.view()!.options.maxStrikes;
+      const tier = this.routeTier(subtask);
       const assigned = new Set(this.plan.flatMap((s) => s.files.map(normalize)));
       const fs = new WorkspaceFs(this.deps.workspace, () => new Set(files));
       // Unaccepted work does not stay in the tree: a blocked worker's files go back to these.
@@ -257,7 +261,7 @@ export class SwarmRun {
           ask: (question: string) => this.askHuman(agent, cell, question, false),
         };
         let outcome: { ended: boolean; summary: string };
-        const attemptInput = { agent, cell, run: this.id, task: this.view()!.task, subtask: { ...subtask, files }, attempt, lastFailure, maxTurns: this.view()!.options.maxTurns, verifyCommand: this.verifyCommand, signal: ctl.signal };
+        const attemptInput = { agent, cell, run: this.id, task: this.view()!.task, subtask: { ...subtask, files }, attempt, lastFailure, maxTurns: this.view()!.options.maxTurns, verifyCommand: this.verifyCommand, tier, signal: ctl.signal };
         const bestOf = this.view()!.options.bestOf;
         try {
           if (bestOf > 1) {
@@ -397,12 +401,34 @@ export class SwarmRun {
     return 'asked the human by mail; no answer yet, go on with your best judgement';
   }
 
+  /**
+   * The tier a subtask's worker uses: the run's manual override, else the learned router for the
+   * subtask's kind (leaning cheaper as the run's budget runs low), else medium. Deterministic per
+   * subtask within a run, so the outcome is recorded against the tier that did the work.
+   */
+  private routeTier(subtask: PlannedSubtask): Tier {
+    const options = this.view()!.options;
+    if (options.tier) return options.tier;
+    const cached = this.tiers.get(subtask.title);
+    if (cached) return cached;
+    const learning = this.deps.learning?.();
+    let tier: Tier = 'medium';
+    if (learning) {
+      const kind = taskKind(`${subtask.title}\n${subtask.description}`);
+      const budget = options.budgetUsd;
+      const budgetRemaining = budget === null ? undefined : Math.max(0, 1 - this.spentMicros / (budget * 1_000_000));
+      tier = learning.route({ kind, readOnly: isReadOnlyKind(kind), ...(budgetRemaining === undefined ? {} : { budgetRemaining }) }).tier;
+    }
+    this.tiers.set(subtask.title, tier);
+    return tier;
+  }
+
   private async recordOutcome(agent: string, cell: string, subtask: PlannedSubtask, success: boolean, durationMs: number, errors: number, retries: number, files: string[], output?: string): Promise<void> {
     const w = this.view()?.workers.find((v) => v.cell === cell);
     const learning = this.deps.learning?.();
     if (learning) {
       await learning
-        .recordOutcome({ kind: 'swarm', strategy: subtask.strategy, tier: 'medium', success, durationMs, errors, retries, tokens: w?.tokens ?? 0, costUsd: (w?.costMicros ?? 0) / 1_000_000, cell, filesChanged: files.length, ...(output ? { verificationOutput: output.slice(-100_000) } : {}) }, agent)
+        .recordOutcome({ kind: taskKind(`${subtask.title}\n${subtask.description}`), strategy: subtask.strategy, tier: this.routeTier(subtask), success, durationMs, errors, retries, tokens: w?.tokens ?? 0, costUsd: (w?.costMicros ?? 0) / 1_000_000, cell, filesChanged: files.length, ...(output ? { verificationOutput: output.slice(-100_000) } : {}) }, agent)
         .catch((err: unknown) => this.deps.log('warn', `recording the outcome of ${cell} failed: ${err instanceof Error ? err.message : String(err)}`));
     }
     await this.deps.approvals?.()?.recordOutcome(agent, success, `${cell}: ${success ? 'passed the gate' : 'blocked'}`).catch(() => undefined);

@@ -100,6 +100,7 @@ export class SwarmService {
       chaos: input.chaos || file.chaos === true,
       maxTurns: this.opts.defaults?.maxTurns ?? 25,
       maxStrikes: this.opts.defaults?.maxStrikes ?? 3,
+      ...(input.tier ? { tier: input.tier } : {}),
     };
     const run = randomBytes(4).toString('hex');
     const event: SwarmEvent = { type: 'swarm.run.started', data: { run, task: task!, cell: input.cell ?? null, options, at: new Date(this.opts.now()).toISOString() } };

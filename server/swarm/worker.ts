@@ -1,6 +1,7 @@
 // One attempt of a worker: a tool-use loop over the worker tools until the model ends its turn
 // (or runs out of turns). Every model call and tool call is recorded as an event.
 import type { ContentBlock, ContentBlockParam, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { Tier } from '../../shared/llm';
 import type { PlannedSubtask } from '../../shared/swarm';
 import type { CallRequest, CallResult } from '../llm/gatewayTypes';
 import type { SwarmEvent } from './events';
@@ -17,6 +18,8 @@ export interface WorkerAttemptInput {
   lastFailure: string | null;
   maxTurns: number;
   verifyCommand: string | null;
+  /** The model tier this attempt uses (routed per subtask, or the run's override). */
+  tier: Tier;
   signal: AbortSignal;
 }
 
@@ -64,7 +67,7 @@ export async function runWorkerAttempt(input: WorkerAttemptInput, deps: WorkerDe
     const started = Date.now();
     let result: CallResult;
     try {
-      result = await deps.call({ agent: input.agent, tier: 'medium', system: 'You are a careful software engineer working inside a shared repository.', messages, tools: WORKER_TOOLS, cache: true, cell: input.cell, run: input.run, maxTokens: 8000, signal: input.signal });
+      result = await deps.call({ agent: input.agent, tier: input.tier, system: 'You are a careful software engineer working inside a shared repository.', messages, tools: WORKER_TOOLS, cache: true, cell: input.cell, run: input.run, maxTokens: 8000, signal: input.signal });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await deps.emit({ type: 'swarm.model.called', data: { cell: input.cell, agent: input.agent, callId: null, model: '', tokens: 0, costMicros: 0, latencyMs: Date.now() - started, stopReason: null, text: '', error: clip(message, 500) } });

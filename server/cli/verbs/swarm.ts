@@ -52,6 +52,7 @@ async function run(argv: string[]): Promise<number> {
     concurrency: { type: 'string' },
     cell: { type: 'string' },
     chaos: { type: 'boolean', default: false },
+    tier: { type: 'string' },
     wait: { type: 'boolean', default: false },
   });
   const task = positionals.join(' ').trim();
@@ -60,6 +61,10 @@ async function run(argv: string[]): Promise<number> {
   const params: SwarmRunParams = { ...(cell ? { cell } : { task }), chaos: values.chaos === true, wait: values.wait === true };
   const bestOf = intOption(values, 'best-of');
   if (bestOf !== undefined) params.bestOf = bestOf;
+  if (typeof values.tier === 'string') {
+    if (!['small', 'medium', 'large'].includes(values.tier)) throw new UsageError('--tier must be small, medium or large');
+    params.tier = values.tier as 'small' | 'medium' | 'large';
+  }
   const concurrency = intOption(values, 'concurrency');
   if (concurrency !== undefined) params.concurrency = concurrency;
   if (typeof values.budget === 'string') {

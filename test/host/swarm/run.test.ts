@@ -73,6 +73,51 @@ describe('Swarm run through the host', function () {
     assert.match(t.markdown, /write_file/);
   });
 
+  it('sends every worker to the tier the run asks for, and records each outcome under its task kind and that tier', async () => {
+    const dir = fixtureRepo();
+    scriptSwarm(api);
+    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    const c = await h.connect('tester');
+    const { run } = await c.sendRequest(SwarmRunRequest, { task: 'Create alpha.txt, beta.txt and gamma.txt, each saying it is ok', tier: 'large', wait: true });
+    assert.equal(run.status, 'done', `run ended ${run.status}: ${run.reason}`);
+    const workerCalls = api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r));
+    assert.ok(workerCalls.length >= 3);
+    for (const r of workerCalls) assert.match(r.body.model, /opus/i, 'the run\'s manual tier override wins over the router');
+    const outcomes = h.host.ctx.store.events.read().filter((e) => e.type === 'learning.outcome_recorded').map((e) => e.data as { kind: string; tier: string });
+    assert.equal(outcomes.length, 3);
+    for (const o of outcomes) {
+      assert.equal(o.tier, 'large');
+      assert.notEqual(o.kind, 'swarm', 'outcomes land in the bucket of the work\'s kind, not one bucket for everything');
+    }
+  });
+
+  it('without a tier override, records for each worker the tier the router chose, the one its model calls used', async () => {
+    const dir = fixtureRepo();
+    scriptSwarm(api);
+    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    const c = await h.connect('tester');
+    const learning = h.host.ctx.services.get('learning');
+    const kind = 'feature';
+    // Evidence for the router to act on (it explores at least 10% of the time, so no tier is certain).
+    for (let i = 0; i < 12; i++) {
+      await learning.recordOutcome({ kind, tier: 'small', success: false }, 'history');
+      await learning.recordOutcome({ kind, tier: 'large', success: true }, 'history');
+    }
+    const { run } = await c.sendRequest(SwarmRunRequest, { task: 'Create alpha.txt, beta.txt and gamma.txt, each saying it is ok', wait: true });
+    assert.equal(run.status, 'done', `run ended ${run.status}: ${run.reason}`);
+    const recorded = h.host.ctx.store.events
+      .read()
+      .filter((e) => e.type === 'learning.outcome_recorded' && e.actor !== 'history')
+      .map((e) => e.data as { kind: string; tier: string });
+    assert.equal(recorded.length, 3);
+    const workerModels = api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r)).map((r) => r.body.model as string);
+    for (const o of recorded) {
+      assert.ok(['small', 'medium', 'large'].includes(o.tier));
+      // The tier recorded is the tier the worker's calls used.
+      assert.ok(workerModels.some((m) => new RegExp({ small: 'haiku', medium: 'sonnet', large: 'opus' }[o.tier as 'small']!, 'i').test(m)));
+    }
+  });
+
   it('re-plans once when the plan gives one file to two subtasks, and refuses a second bad plan', async () => {
     const dir = fixtureRepo();
     const bad = { subtasks: [{ title: 'A', description: 'a', acceptance: ['x'], files: ['alpha.txt'], dependsOn: [], strategy: 'file' }, { title: 'B', description: 'b', acceptance: [], files: ['alpha.txt'], dependsOn: [5], strategy: 'file' }] };
