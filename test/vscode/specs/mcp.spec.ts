@@ -1,7 +1,7 @@
 // MCP in the real workbench: a real SDK client outside the editor (over Streamable HTTP, with the
 // token from the fixture workspace's .apiary/token) creates an epic and reserves a file; with no
-// refresh by anyone the file's explorer row shows the holder's badge and the Agents section
-// lists the client with what it holds. "Apiary: Connect an Agent…" → VS Code writes
+// refresh by anyone the Hive view shows the epic, the file's explorer row shows the holder's
+// badge and the Agents section lists the client with what it holds. "Apiary: Connect an Agent…" → VS Code writes
 // .vscode/mcp.json with the stdio bridge and no token.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -49,7 +49,7 @@ describe('VS Code: an MCP client outside the editor', () => {
     await client?.close();
   });
 
-  it('creates an epic and reserves a file over HTTP; the explorer badge and the Agents section show it without a refresh', async () => {
+  it('creates an epic and reserves a file over HTTP; the Hive view, the explorer badge and the Agents section show it without a refresh', async () => {
     const { workbench, workspace } = vscodeRig();
     const page = workbench.page;
     await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
@@ -80,6 +80,9 @@ describe('VS Code: an MCP client outside the editor', () => {
     assert.match(decorated.title, new RegExp(`Reserved by ${agent}`));
 
     await workbench.openViewContainer('Apiary');
+    const hive = await workbench.until('the epic and its subtask in the Hive view', () => workbench.treeRows('Hive'), (r) => r.some((x) => x.label === 'Greeting overhaul') && r.some((x) => x.label === 'Rename greet()'));
+    const epicRow = hive.find((x) => x.label === 'Greeting overhaul')!;
+    assert.equal(hive.find((x) => x.label === 'Rename greet()')!.level, epicRow.level + 1, 'the subtask sits under its epic');
     const agents = workbench.view('Agents');
     await agents.waitFor({ state: 'visible', timeout: 15_000 });
     const rows = await workbench.until(
