@@ -45,6 +45,9 @@ const TYPE_DETAIL: Record<CellType, string> = {
   chore: 'upkeep',
 };
 
+/** A person's claim lasts a working session; agents' leases are short and renewed by heartbeats. */
+const HUMAN_CLAIM_TTL_SECONDS = 4 * 3600;
+
 const PRIORITY_LABELS = ['P0 — critical', 'P1 — high', 'P2 — normal', 'P3 — low', 'P4 — backlog'];
 
 function cellPick(c: CellSummary): CellPick {
@@ -161,14 +164,14 @@ export function registerHiveCommands(client: HostClient, tree: HiveTree, docs: C
     command('apiary.hive.start', async (node) => {
       const id = await target(node, 'Start which cell?', (c) => c.status === 'open');
       if (!id) return;
-      const { cell } = await client.request(HiveClaimRequest, { id });
+      const { cell } = await client.request(HiveClaimRequest, { id, ttlSeconds: HUMAN_CLAIM_TTL_SECONDS });
       if (cell.status === 'open') await client.request(HiveUpdateRequest, { id, status: 'in_progress' });
       vscode.window.setStatusBarMessage(`$(play) Started ${id}`, 4000);
     }),
     command('apiary.hive.claim', async (node) => {
       const id = await target(node, 'Claim which cell?', notClosed);
       if (!id) return;
-      const { cell } = await client.request(HiveClaimRequest, { id });
+      const { cell } = await client.request(HiveClaimRequest, { id, ttlSeconds: HUMAN_CLAIM_TTL_SECONDS });
       vscode.window.setStatusBarMessage(`$(lock) Claimed ${id} until ${new Date(cell.claim!.expiresAt).toLocaleTimeString()}`, 4000);
     }),
     command('apiary.hive.close', async (node) => {

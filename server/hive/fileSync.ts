@@ -81,6 +81,8 @@ export class HiveFileSync {
   private baseRecords: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** When the oldest change not yet written was scheduled. */
+  private pendingSince: number | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   private dirWatcher: fs.FSWatcher | null = null;
   private rootWatcher: fs.FSWatcher | null = null;
@@ -124,14 +126,22 @@ export class HiveFileSync {
     });
   }
 
-  /** Asks for a write after the debounce time (called after hive commits). */
+  /**
+   * Asks for a write after the debounce time (called after hive commits). A steady stream of
+   * changes does not put the write off for ever: it happens at most a few debounce times after
+   * the first change that waits for it.
+   */
   schedule(): void {
     if (this.disposed) return;
+    const debounce = this.opts.debounceMs ?? 200;
+    const now = Date.now();
+    this.pendingSince ??= now;
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    const wait = Math.max(0, Math.min(debounce, this.pendingSince + 5 * debounce - now));
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       void this.flush().catch((err: unknown) => this.opts.log.warn(`hive: writing ${HIVE_FILE} failed: ${String(err)}`));
-    }, this.opts.debounceMs ?? 200);
+    }, wait);
     this.flushTimer.unref?.();
   }
 
@@ -141,6 +151,7 @@ export class HiveFileSync {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
     }
+    this.pendingSince = null;
     return this.enqueue(() => this.write());
   }
 

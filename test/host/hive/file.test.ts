@@ -46,6 +46,22 @@ describe('the hive file in a running host', function () {
     assert.equal(parseLines(after).find((l) => l.id === ids[1])?.priority, 0);
   });
 
+  it('writes during a steady stream of changes instead of waiting for it to stop', async () => {
+    h = await startHiveHost();
+    c = await h.client('alice');
+    const id = (await c.conn.sendRequest(HiveCreateRequest, { title: 'busy' })).cell.id;
+    await fileWith(/busy/);
+    // A change every 100 ms never leaves the 200 ms quiet time the write waits for.
+    let writtenDuringStream = false;
+    for (let i = 1; i <= 25; i++) {
+      await c.conn.sendRequest(HiveUpdateRequest, { id, title: `busy ${i}` });
+      if (/busy \d+/.test(h.readHiveFile() ?? '')) writtenDuringStream = true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(writtenDuringStream, 'the file was written while changes kept coming');
+    await fileWith(/busy 25/);
+  });
+
   it('merges a hand edit three ways with a change the host made meanwhile, reports a bad line by number and keeps it', async () => {
     h = await startHiveHost();
     c = await h.client('alice');
