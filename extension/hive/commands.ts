@@ -121,7 +121,14 @@ export function registerHiveCommands(client: HostClient, tree: HiveTree, docs: C
         qp.busy = true;
         try {
           const r = text.trim() ? await client.request(HiveFindRequest, { text: text.trim(), limit: 50 }) : await client.request(HiveListRequest, { limit: 200 });
-          if (mine === query) qp.items = r.cells.map(cellPick);
+          if (mine === query) {
+            // New answers replace the list: keep the row the person is on, so a click or Enter
+            // landing as the list changes still picks what they meant.
+            const active = qp.activeItems[0]?.id;
+            qp.items = r.cells.map(cellPick);
+            const again = qp.items.find((i) => i.id === active);
+            if (again) qp.activeItems = [again];
+          }
         } catch (err) {
           if (mine === query) qp.items = [{ id: '', label: `$(error) ${errorText(err)}`, alwaysShow: true }];
         } finally {
@@ -134,7 +141,7 @@ export function registerHiveCommands(client: HostClient, tree: HiveTree, docs: C
         timer = setTimeout(() => void search(v), 120);
       });
       const chosen = new Promise<string | undefined>((resolve) => {
-        qp.onDidAccept(() => resolve(qp.selectedItems[0]?.id || undefined));
+        qp.onDidAccept(() => resolve((qp.selectedItems[0] ?? qp.activeItems[0])?.id || undefined));
         qp.onDidHide(() => resolve(undefined));
       });
       void search('');
@@ -201,16 +208,16 @@ export function registerHiveCommands(client: HostClient, tree: HiveTree, docs: C
       if (!id) return;
       const other = await pickCell(`${id} depends on…`, (c) => c.id !== id);
       if (!other) return;
-      const types: Array<{ label: DepType; detail: string }> = [
-        { label: 'blocks', detail: `${id} waits until ${other} is closed` },
-        { label: 'parent-child', detail: `${id} becomes a subtask of ${other}` },
-        { label: 'related', detail: 'linked, no waiting' },
-        { label: 'discovered-from', detail: `${id} was found while working on ${other}` },
+      const types: Array<{ label: DepType; detail: string; done: string }> = [
+        { label: 'blocks', detail: `${id} waits until ${other} is closed`, done: `${id} now waits for ${other}` },
+        { label: 'parent-child', detail: `${id} becomes a subtask of ${other}`, done: `${id} is now a subtask of ${other}` },
+        { label: 'related', detail: 'linked, no waiting', done: `${id} is related to ${other}` },
+        { label: 'discovered-from', detail: `${id} was found while working on ${other}`, done: `${id} was discovered from ${other}` },
       ];
       const type = await vscode.window.showQuickPick(types.filter((t) => DEP_TYPES.includes(t.label)), { placeHolder: 'Kind of dependency' });
       if (!type) return;
       await client.request(HiveDepAddRequest, { id, dependsOn: other, type: type.label });
-      vscode.window.setStatusBarMessage(`$(link) ${id} ${type.label} ${other}`, 4000);
+      vscode.window.setStatusBarMessage(`$(link) ${type.done}`, 4000);
     }),
     command('apiary.hive.copyId', async (node) => {
       const id = await target(node, 'Copy the id of which cell?');

@@ -85,6 +85,14 @@ function problemsText(problems: readonly HiveProblem[]): string {
   return problems.map((p) => `  line ${p.line}: ${p.reason}`).join('\n');
 }
 
+/** How `hive dep add ID ON --type T` reads: ID is the one that depends. */
+const DEP_PHRASES: Record<'blocks' | 'parent-child' | 'related' | 'discovered-from', string> = {
+  blocks: 'waits for',
+  'parent-child': 'is a subtask of',
+  related: 'is related to',
+  'discovered-from': 'was discovered from',
+};
+
 // ── arguments ──────────────────────────────────────────────────────────────────────────────
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -283,7 +291,8 @@ export async function hive(argv: string[]): Promise<number> {
           ? c.sendRequest(HiveDepAddRequest, { id, dependsOn, ...(type ? { type } : {}) })
           : c.sendRequest(HiveDepRemoveRequest, { id, dependsOn, ...(type ? { type } : {}) }),
       );
-      printResult(r, common.json, () => `${action === 'add' ? 'Added' : 'Removed'}: ${id} ${type ?? 'blocks'} ${dependsOn}\n${summaryLine(r.cell)}`);
+      const link = `${id} ${DEP_PHRASES[type ?? 'blocks']} ${dependsOn}`;
+      printResult(r, common.json, () => `${action === 'add' ? 'Linked' : 'Unlinked'}: ${link}\n${summaryLine(r.cell)}`);
       return 0;
     }
     case 'comment': {

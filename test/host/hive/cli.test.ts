@@ -54,7 +54,8 @@ describe('the hive verbs', function () {
     assert.match(refusal.message, /claimed by BlueLake/);
     assert.ok(refusal.hint);
 
-    await json('hive', 'dep', 'add', `${epic.epic.id}.2`, `${epic.epic.id}.1`);
+    const linked = await cli('hive', 'dep', 'add', `${epic.epic.id}.2`, `${epic.epic.id}.1`);
+    assert.match(linked.stdout, new RegExp(`^Linked: ${epic.epic.id}\\.2 waits for ${epic.epic.id}\\.1$`, 'm'));
     const session = await json<CellDetail>('hive', 'show', `${epic.epic.id}.2`);
     assert.deepEqual(session.blockedBy, [`${epic.epic.id}.1`]);
     const cycle = jsonOf<Refusal>(await cli('hive', 'dep', 'add', `${epic.epic.id}.1`, `${epic.epic.id}.2`, '--json')).error;

@@ -65,6 +65,7 @@ describe('VS Code: the Hive view', () => {
   let epic: HiveEpicResult;
   let grammar: string;
   let tests: string;
+  let readme: string;
 
   it('shows an epic an agent created through the CLI, with its subtasks, priority, holder and blocker, without a refresh', async () => {
     const { workbench } = vscodeRig();
@@ -73,7 +74,7 @@ describe('VS Code: the Hive view', () => {
     epic = apiary<HiveEpicResult>(['hive', 'create', '--title', 'Ship the parser', '--priority', '1', '--subtask', 'Write the grammar', '--subtask', 'Write the tests', '--agent', 'BlueLake']);
     [grammar, tests] = epic.subtasks.map((s) => s.id) as [string, string];
     apiary(['hive', 'dep', 'add', tests, grammar, '--agent', 'BlueLake']);
-    apiary(['hive', 'create', '--title', 'Tidy the README', '--type', 'chore', '--priority', '3', '--agent', 'BlueLake']);
+    readme = apiary<{ cell: { id: string } }>(['hive', 'create', '--title', 'Tidy the README', '--type', 'chore', '--priority', '3', '--agent', 'BlueLake']).cell.id;
 
     const shown = await workbench.until(
       'the epic and its subtasks in the Hive view',
@@ -151,6 +152,9 @@ describe('VS Code: the Hive view', () => {
     await input.fill('tests');
     const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Write the tests' }).first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
+    // The host's answer for "tests" replaces the first list: let it arrive (the busy bar goes) before choosing.
+    await page.waitForTimeout(300);
+    await page.locator('.quick-input-widget .monaco-progress-container.active').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await workbench.screenshot('hive-find-cell');
     await row.click();
     await workbench.waitForText(() => workbench.activeEditorTitle(), new RegExp(`^${tests.replace(/\./g, '\\.')}\\.md$`));
@@ -159,5 +163,40 @@ describe('VS Code: the Hive view', () => {
     assert.match(text, new RegExp(`^- \\*\\*Parent:\\*\\* \`${epic.epic.id}\`$`, 'm'));
     await workbench.screenshot('hive-cell-details');
     await workbench.runCommand('View: Close All Editors');
+  });
+
+  it('creates a cell with the + button, links it with Add Dependency, and reopens a closed cell', async () => {
+    const { workbench } = vscodeRig();
+    const page = workbench.page;
+    const pane = await hivePane();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    const answer = async (text: string): Promise<void> => {
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(text);
+      // A quick pick filters as you type: wait for the match before accepting it.
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+    };
+
+    await titleAction(pane, 'Create Cell');
+    await answer('Update the changelog');
+    await answer('chore');
+    await answer('P1');
+    const created = await workbench.until('the new cell in the view', rows, (r) => r.some((x) => x.label === 'Update the changelog'));
+    const row = created.find((x) => x.label === 'Update the changelog')!;
+    const id = /^P1 · (\S+)$/.exec(row.description)?.[1];
+    assert.ok(id, `priority and id in the description: ${row.description}`);
+    const shown = apiary<CellDetail>(['hive', 'show', id]);
+    assert.deepEqual([shown.cell.type, shown.cell.priority, shown.cell.status], ['chore', 1, 'open']);
+
+    await contextAction(pane, 'Update the changelog', 'Add Dependency…');
+    await answer('Tidy the README');
+    await answer('blocks');
+    await workbench.until('the new cell waiting for the README', rows, (r) => r.some((x) => x.label === 'Update the changelog' && x.description === `P1 · ${id} · blocked by ${readme}`));
+    assert.deepEqual(apiary<CellDetail>(['hive', 'show', id]).blockedBy, [readme]);
+
+    await contextAction(pane, 'Write the grammar', 'Reopen Cell');
+    await workbench.until('the grammar open again', async () => apiary<CellDetail>(['hive', 'show', grammar]).cell.status, (status) => status === 'open');
+    await workbench.screenshot('hive-view-created-linked-reopened');
   });
 });
