@@ -66,7 +66,15 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
   statusBar.update(client.state);
   registerCost(context, client, output);
   const hive = registerHive(context, client, output);
-  registerApprovals(context, client, output, workspace);
+  const approvals = registerApprovals(context, client, output, workspace);
+  // A cell whose agent waits for a decision shows it in the Hive view.
+  const showWaiting = (): void => {
+    const byCell = new Map<string, number>();
+    for (const a of approvals.model.pending) if (a.cell) byCell.set(a.cell, (byCell.get(a.cell) ?? 0) + 1);
+    hive.tree.setWaiting(byCell);
+  };
+  context.subscriptions.push(approvals.model.onDidChange(showWaiting));
+  showWaiting();
   const coordination = registerCoordination(context, client, output, workspace);
   const learning = registerLearning(context, client);
   registerMemory(context, client);

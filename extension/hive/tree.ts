@@ -48,6 +48,8 @@ export class HiveTree implements vscode.TreeDataProvider<HiveNode>, vscode.Dispo
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   view: vscode.TreeView<HiveNode> | undefined;
+  /** Approval requests waiting per cell id (fed by the approvals feature; the hive view only shows them). */
+  private waiting: ReadonlyMap<string, number> = new Map();
 
   constructor(
     private readonly client: HostClient,
@@ -64,6 +66,12 @@ export class HiveTree implements vscode.TreeDataProvider<HiveNode>, vscode.Dispo
 
   get current(): HiveTreeResult | undefined {
     return this.data;
+  }
+
+  /** Marks cells whose agents wait for a human decision. */
+  setWaiting(waiting: ReadonlyMap<string, number>): void {
+    this.waiting = waiting;
+    this.emitter.fire(undefined);
   }
 
   setOptions(options: HiveViewOptions): void {
@@ -149,10 +157,12 @@ export class HiveTree implements vscode.TreeDataProvider<HiveNode>, vscode.Dispo
     const item = new vscode.TreeItem(c.title, node.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     // Per grouping, so each grouping remembers its own expanded rows.
     item.id = `${this.options.groupBy}:cell:${c.id}`;
-    item.description = describeCell(node);
+    const waits = this.waiting.get(c.id) ?? 0;
+    item.description = waits ? `${waits} waiting for you · ${describeCell(node)}` : describeCell(node);
     item.iconPath = node.context ? new vscode.ThemeIcon(c.type === 'epic' ? 'layers' : 'circle-large-outline', new vscode.ThemeColor('disabledForeground')) : iconOf(node.state, c.type);
     item.contextValue = contextValue(node);
     item.tooltip = tooltip(node);
+    if (waits) item.tooltip.appendMarkdown(`$(bell-dot) ${waits} approval request${waits === 1 ? '' : 's'} waiting for you (see Approvals)\n\n`);
     item.accessibilityInformation = { label: `${c.title}, ${c.type}, ${node.state.replace('_', ' ')}, priority ${c.priority}, ${c.id}` };
     return item;
   }

@@ -4,7 +4,7 @@
 // the waiting agent hears "approved". A second request is opened as a diff and rejected from the
 // diff editor's title with a reason, which the agent receives.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,8 +85,10 @@ describe('VS Code: approvals', () => {
     fs.writeFileSync(path.join(workspace, 'src', 'units.ts'), UNITS);
     const newCalc = CALC.replace('return a - b;', 'return a - b; // checked');
     const newUnits = UNITS.replace('MILE = 1609;', 'MILE = 1609.344;').replace('INCH = 0.025;', 'INCH = 0.0254;');
+    const made = JSON.parse(execFileSync(process.execPath, [cli, 'hive', 'create', '--title', 'Make the units precise', '--json', '--workspace', workspace, '--agent', 'builder'], { encoding: 'utf8' })) as { cell: { id: string } };
+    const cellId = made.cell.id;
     const waiting = requestInBackground(workspace, [
-      '--kind', 'change', '--summary', 'Precise units and a note', '--confidence', '0.6', '--cell', 'hv-7',
+      '--kind', 'change', '--summary', 'Precise units and a note', '--confidence', '0.6', '--cell', cellId,
       '--change', `src/calc.ts=${proposal(newCalc)}`, '--change', `src/units.ts=${proposal(newUnits)}`,
     ]);
 
@@ -111,6 +113,9 @@ describe('VS Code: approvals', () => {
     const rows = await workbench.until('the request in the Approvals section', () => workbench.treeRows('Approvals'), (r) => r.some((x) => x.label === 'Precise units and a note'));
     assert.match(rows.find((x) => x.label === 'Precise units and a note')!.description, /builder · change · 60%/);
     await workbench.screenshot('approvals-sidebar');
+    // The request's cell in the Hive view says that its agent waits for you.
+    const hiveRows = await workbench.until('the waiting badge in the Hive view', () => workbench.treeRows('Hive'), (r) => r.some((x) => x.label === 'Make the units precise' && /1 waiting for you/.test(x.description)));
+    assert.match(hiveRows.find((x) => x.label === 'Make the units precise')!.description, new RegExp(`1 waiting for you · P2 · ${cellId}`));
 
     const approve = thread(page, /Precise units and a note/).locator('.head [aria-label^="Approve"]').first();
     await approve.click();
