@@ -83,7 +83,48 @@ async function showExplorerFile(page: Page, folder: string, file: string): Promi
   return row;
 }
 
+/** Other specs share this window: start from no reservations at all, whoever held them. */
+function releaseEverything(workspace: string): void {
+  const { reservations } = apiary(workspace, ['lock', 'list']) as { reservations: Array<{ holder: string }> };
+  for (const holder of new Set(reservations.map((r) => r.holder))) apiary(workspace, ['lock', 'release', '--all', '--agent', holder]);
+}
+
+/** A side bar section, expanded (another spec may have folded it). */
+async function expandSection(title: string): Promise<void> {
+  const { workbench } = vscodeRig();
+  await workbench.openViewContainer('Apiary');
+  const header = workbench.view(title).locator('.pane-header').first();
+  await header.waitFor({ state: 'visible', timeout: 15_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+/** Opens a workspace file by clicking its explorer row, as a person does. */
+async function openFile(page: Page, relative: string): Promise<void> {
+  const { workbench } = vscodeRig();
+  await workbench.closeQuickInput();
+  const row = await showExplorerFile(page, path.dirname(relative), path.basename(relative));
+  await row.click();
+  await workbench.waitForText(() => workbench.activeEditorTitle(), new RegExp(`^${path.basename(relative).replace(/\./g, '\\.')}$`));
+}
+
 describe('VS Code: file reservations', () => {
+  before(async function () {
+    this.timeout(120_000);
+    const { workbench, workspace } = vscodeRig();
+    await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
+    releaseEverything(workspace);
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+  });
+
+  // Each test starts from no reservations, also when the one before it failed half-way.
+  afterEach(() => releaseEverything(vscodeRig().workspace));
+
+  after(async function () {
+    this.timeout(60_000);
+    await vscodeRig().workbench.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+  });
+
   it('shows another agent\'s reservation on the explorer row, in the Reservations section and in the editor, live, and drops it on release', async () => {
     const { workbench, workspace } = vscodeRig();
     const page = workbench.page;
@@ -104,9 +145,7 @@ describe('VS Code: file reservations', () => {
     const status = await workbench.waitForStatusBarItem('Apiary coordination: 1 reservation', 30_000);
     assert.match(status.text, /1/);
 
-    await workbench.openViewContainer('Apiary');
-    const reservations = workbench.view('Reservations');
-    await reservations.waitFor({ state: 'visible', timeout: 15_000 });
+    await expandSection('Reservations');
     const rows = await poll(
       'BlueLake and src/greet.ts in the Reservations section',
       () => workbench.treeRows('Reservations'),
@@ -120,14 +159,7 @@ describe('VS Code: file reservations', () => {
     await workbench.screenshot('reservations-sidebar');
 
     // The editor: the tab carries the badge, the first line a gutter icon and a hover with the facts and actions.
-    await workbench.closeQuickInput();
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill('src/greet.ts');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    await workbench.waitForText(() => workbench.activeEditorTitle(), /^greet\.ts$/);
+    await openFile(page, 'src/greet.ts');
     await poll('the "reserved by another agent" gutter icon', () => gutterIcons(page), (icons) => icons.some((i) => i.includes('reserved-other.svg')));
     const tab = page.locator('.part.editor .tab.active').first();
     const tabBadge = await poll('the badge on the tab', () => decorationOf(tab), (d) => d.badge.includes('BL'));
@@ -158,7 +190,7 @@ describe('VS Code: file reservations', () => {
     const { workbench, workspace } = vscodeRig();
     const page = workbench.page;
     await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
-    await workbench.waitForText(() => workbench.activeEditorTitle(), /^greet\.ts$/);
+    await openFile(page, 'src/greet.ts');
     await workbench.runCommand('Apiary: Reserve File…');
     const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Exclusive' }).first();
     await pick.waitFor({ state: 'visible', timeout: 15_000 });
@@ -172,7 +204,9 @@ describe('VS Code: file reservations', () => {
     const list = apiary(workspace, ['lock', 'list']) as { reservations: Array<{ holder: string; pattern: string; reason: string }> };
     assert.deepEqual(list.reservations.map((r) => [r.holder, r.pattern, r.reason]), [['you', 'src/greet.ts', 'spec: mine']]);
     const tab = page.locator('.part.editor .tab.active').first();
-    const mine = await poll('the "mine" badge on the tab', () => decorationOf(tab), (d) => d.badge.includes('✓'));
+    await poll('the "mine" badge on the tab', () => decorationOf(tab), (d) => d.badge.includes('✓'));
+    const row = await showExplorerFile(page, 'src', 'greet.ts');
+    const mine = await poll('the "mine" badge in the explorer', () => decorationOf(row), (d) => d.badge === '✓');
     assert.match(mine.title, /Reserved by you/);
     await poll('the "reserved by me" gutter icon', () => gutterIcons(page), (icons) => icons.some((i) => i.includes('reserved-mine.svg')));
     await workbench.screenshot('reservations-mine');
@@ -187,7 +221,7 @@ describe('VS Code: file reservations', () => {
     apiary(workspace, ['mail', 'send', '--agent', 'BlueLake', '--to', 'you', '--subject', 'Need src/greet.ts', '--body', 'Can you release it?', '--importance', 'urgent']);
     const toast = await workbench.waitForNotification(/Urgent message from BlueLake: Need src\/greet\.ts/);
     assert.match(toast, /BlueLake/);
-    await workbench.openViewContainer('Apiary');
+    await expandSection('Inbox');
     const rows = await poll('the thread in the Inbox section', () => workbench.treeRows('Inbox'), (r) => r.some((x) => x.label === 'Need src/greet.ts'));
     const thread = rows.find((x) => x.label === 'Need src/greet.ts')!;
     assert.match(thread.description, /BlueLake · 1 unread/);
@@ -199,7 +233,7 @@ describe('VS Code: file reservations', () => {
     const page = workbench.page;
     apiary(workspace, ['lock', 'reserve', 'src/greet.ts', '--agent', 'BlueLake', '--reason', 'rename greet()']);
     await workbench.waitForStatusBarItem('Apiary coordination: 1 reservation', 30_000);
-    await workbench.waitForText(() => workbench.activeEditorTitle(), /^greet\.ts$/);
+    await openFile(page, 'src/greet.ts');
     await page.locator('.part.editor .monaco-editor .view-line').nth(2).click();
     await page.keyboard.press('End');
     await page.keyboard.type(' // touched');
@@ -228,7 +262,7 @@ describe('VS Code: file reservations', () => {
     const { cell } = apiary(workspace, ['hive', 'create', '--title', 'Rename greet()']) as { cell: { id: string } };
     apiary(workspace, ['lock', 'reserve', 'src/greet.ts', '--agent', 'BlueLake', '--cell', cell.id]);
     await workbench.waitForStatusBarItem('Apiary coordination: 1 reservation', 30_000);
-    await workbench.waitForText(() => workbench.activeEditorTitle(), /^greet\.ts$/);
+    await openFile(page, 'src/greet.ts');
     await page.locator('.part.editor .monaco-editor .view-line').first().hover({ position: { x: 30, y: 5 } });
     const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').filter({ hasText: cell.id }).first();
     await hover.waitFor({ state: 'visible', timeout: 15_000 });
