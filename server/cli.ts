@@ -67,7 +67,7 @@ Usage: apiary <verb> [options]     (every verb takes --json and --workspace DIR)
   hive import|export [--beads] [--path FILE]
   hive merge-driver %O %A %B | hive install-merge-driver
                                    git merge driver for .hive/issues.jsonl, and its .gitattributes/config entry
-  swarm run "<task>" [--best-of N] [--budget USD] [--concurrency N] [--chaos] [--wait] [--cell ID]
+  swarm run "<task>" [--best-of N] [--budget USD] [--concurrency N] [--tier T] [--chaos] [--wait] [--cell ID]
                                    decompose a task into an epic and run parallel workers through the verification gate
   swarm status [RUN] | swarm stop RUN [--worker NAME] | swarm explain RUN|CELL | swarm transcript CELL
   memory store "<text>" [--tags a,b] [--confidence C] [--cell ID] | memory find "<query>" [--limit N] [--tags a,b]

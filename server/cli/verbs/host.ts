@@ -31,6 +31,7 @@ export async function serve(argv: string[]): Promise<number | 'running'> {
         `Apiary agent host ${VERSION} is running (pid ${info.pid}).`,
         `  workspace  ${info.workspace}`,
         `  socket     ${info.socket}`,
+        ...(info.mcp ? [`  mcp        ${info.mcp.url}  (token: \`apiary mcp-token\`; stdio clients: \`apiary mcp\`)`] : []),
         `  store      ${host.store.head} events, log in ${workspacePaths(info.workspace).apiary}`,
         'Other windows, the CLI and agents attach to it. Press Ctrl+C to stop.',
       ].join('\n'),
