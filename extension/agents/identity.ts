@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { AgentRegisterRequest, HUMAN_AGENT_NAME } from '../../shared/coordination';
 import type { HostClient } from '../client';
-import { onConnected } from './connected';
+import { onConnected } from '../connected';
 import { errorText } from './errors';
 
 export class WindowAgent implements vscode.Disposable {

@@ -11,7 +11,7 @@ import {
   ReservationsChangedNotification,
 } from '../../shared/coordination';
 import type { HostClient } from '../client';
-import { onConnected } from './connected';
+import { onConnected } from '../connected';
 import { errorText } from './errors';
 
 export class CoordinationModel implements vscode.Disposable {

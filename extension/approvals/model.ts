@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { type Approval, ApprovalListRequest, ApprovalsChangedNotification } from '../../shared/approvals';
 import type { HostClient } from '../client';
+import { onConnected } from '../connected';
 
 export class ApprovalsModel implements vscode.Disposable {
   private list: Approval[] = [];
@@ -22,9 +23,7 @@ export class ApprovalsModel implements vscode.Disposable {
         this.position = p.position;
         this.set(p.pending);
       }),
-      client.onDidChangeState((s) => {
-        if (s.kind === 'ready') void this.refresh();
-      }),
+      onConnected(client, () => void this.refresh()),
     );
   }
 

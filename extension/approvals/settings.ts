@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { APPROVAL_KINDS, ApprovalSettingsRequest } from '../../shared/approvals';
 import type { ApprovalSettingsInput } from '../../shared/approvalsSchemas';
 import type { HostClient } from '../client';
+import { onConnected } from '../connected';
 
 export function currentSettings(): ApprovalSettingsInput {
   const c = vscode.workspace.getConfiguration('apiary.approvals');
@@ -34,7 +35,7 @@ export function syncApprovalSettings(client: HostClient, output: vscode.LogOutpu
     client.request(ApprovalSettingsRequest, { settings: currentSettings() }).catch((err: unknown) => output.warn(`Could not hand the approval settings to the host: ${String(err)}`));
   };
   return vscode.Disposable.from(
-    client.onDidChangeState((s) => s.kind === 'ready' && push()),
+    onConnected(client, push),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('apiary.approvals') && push()),
   );
 }

@@ -3,7 +3,7 @@
 // window only draws them.
 import * as vscode from 'vscode';
 import { HiveFileStatusNotification, HiveFileStatusRequest, type HiveFileStatus } from '../../shared/hiveViews';
-import { onConnected } from '../agents/connected';
+import { onConnected } from '../connected';
 import type { HostClient } from '../client';
 
 export class HiveFileProblems implements vscode.Disposable {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { HiveChangedNotification } from '../../shared/hive';
 import { HiveTreeRequest, type HiveTreeResult } from '../../shared/hiveViews';
-import { onConnected } from '../agents/connected';
+import { onConnected } from '../connected';
 import { errorText } from '../agents/errors';
 import type { HostClient } from '../client';
 import { buildTree, cellNodes, contextValue, describeCell, type CellNode, type CellState, type HiveNode, type HiveViewOptions } from './model';

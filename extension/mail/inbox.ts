@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { type InboxEntry, MailAckRequest, MailArrivedNotification, MailInboxRequest, MailReadRequest, MailSendRequest } from '../../shared/coordination';
 import type { HostClient } from '../client';
-import { onConnected } from '../agents/connected';
+import { onConnected } from '../connected';
 import { errorText } from '../agents/errors';
 import { relative } from './time';
 import { groupThreads, messageMarkdown, replySubject, type ThreadView, wantsAttention } from './threads';
