@@ -5,6 +5,11 @@
 // (group commit): one awaited writer pays one sync per append, many concurrent writers share one.
 // The write is synchronous on purpose: it avoids thread-pool round trips that would cost a single
 // writer more than the sync itself, and appends arriving meanwhile simply join the next batch.
+//
+// The segment being written is grown ahead of the frames in steps of zeros (preallocation), so an
+// append overwrites blocks the file already has: its sync then carries only the data, not a change
+// of the file's size that the file system must also journal. Sealed and closed segments are cut
+// back to their last frame; after a crash the zeros are a torn tail, which recovery cuts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiaryError } from '../../shared/errors';
@@ -68,6 +73,8 @@ interface SegmentInfo {
 
 const SEGMENT_RE = /^(\d{20})\.seg$/;
 const DEFAULT_MAX_SEGMENT = 64 * 1024 * 1024;
+const PREALLOCATE_BYTES = 1024 * 1024;
+let zeros: Buffer | null = null;
 
 function segmentName(firstPosition: number): string {
   return `${String(firstPosition).padStart(20, '0')}.seg`;
@@ -88,6 +95,8 @@ export class SegmentLog {
   private segments: SegmentInfo[] = [];
   private fd = -1;
   private writeOffset = 0;
+  /** How far the current segment file extends: its frames, then preallocated zeros. */
+  private fileEnd = 0;
   private committedPosition = 0;
   private committedHash: Buffer = GENESIS_HASH;
   private nextPosition = 1;
@@ -127,6 +136,10 @@ export class SegmentLog {
   stats(): { segments: number; bytes: number } {
     let bytes = 0;
     for (const s of this.segments) {
+      if (s === this.segments[this.segments.length - 1] && this.fd >= 0) {
+        bytes += this.writeOffset; // not the preallocated zeros after it
+        continue;
+      }
       try {
         bytes += fs.statSync(path.join(this.dir, s.name)).size;
       } catch {
@@ -285,7 +298,14 @@ export class SegmentLog {
     if (this.closed) return;
     if (this.queue.length) this.flush();
     this.closed = true;
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd >= 0) {
+      try {
+        this.trimTail();
+      } catch {
+        // The zeros stay; the next open cuts them as a torn tail.
+      }
+      fs.closeSync(this.fd);
+    }
     this.fd = -1;
   }
 
@@ -293,6 +313,7 @@ export class SegmentLog {
 
   private writeAll(buffers: Buffer[], bytes: number): void {
     if (bytes === 0) return;
+    this.reserve(this.writeOffset + bytes);
     let written = 0;
     let bufs = buffers;
     while (written < bytes) {
@@ -303,14 +324,36 @@ export class SegmentLog {
     this.writeOffset += bytes;
   }
 
+  /** Extends the current segment file with durable zeros, a step at a time, to at least `end`. */
+  private reserve(end: number): void {
+    if (end <= this.fileEnd) return;
+    const target = Math.max(end, Math.min(this.fileEnd + PREALLOCATE_BYTES, this.maxSegmentBytes));
+    zeros ??= Buffer.alloc(PREALLOCATE_BYTES);
+    for (let at = this.fileEnd; at < target; ) at += fs.writeSync(this.fd, zeros, 0, Math.min(zeros.length, target - at), at);
+    this.fileEnd = target;
+  }
+
+  /** Cuts the preallocated zeros after the last frame, durably, so the segment ends with its last frame. */
+  private trimTail(): void {
+    if (this.fileEnd <= this.writeOffset) return;
+    fs.ftruncateSync(this.fd, this.writeOffset);
+    fs.fsyncSync(this.fd);
+    this.fileEnd = this.writeOffset;
+  }
+
   private rollSegment(firstPosition: number, prevHash: Buffer): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd >= 0) {
+      // Sealed before the next segment exists: recovery expects a sealed segment to end with a frame.
+      this.trimTail();
+      fs.closeSync(this.fd);
+    }
     const name = segmentName(firstPosition);
     const file = path.join(this.dir, name);
     const { O_RDWR, O_CREAT, O_EXCL, O_DSYNC } = fs.constants;
     this.fd = fs.openSync(file, O_RDWR | O_CREAT | O_EXCL | O_DSYNC, 0o600);
     fs.writeSync(this.fd, encodeSegmentHeader({ firstPosition, prevHash }), 0, SEGMENT_HEADER_SIZE, 0);
     this.writeOffset = SEGMENT_HEADER_SIZE;
+    this.fileEnd = SEGMENT_HEADER_SIZE;
     this.segments.push({ name, firstPosition });
     fsyncDir(this.dir);
   }
@@ -386,7 +429,12 @@ export class SegmentLog {
         // corruption of acknowledged data and must not be cut.
         const reason = f.kind === 'short' ? 'truncated record' : f.reason;
         if (!isLast || findLaterFrame(buf, offset) !== -1) throw corrupt(seg.name, offset, position + 1, reason);
-        opts.onWarning?.(`cut a torn tail of ${buf.length - offset} bytes after position ${position} (segment ${seg.name}, byte ${offset})`);
+        const tail = buf.subarray(offset);
+        opts.onWarning?.(
+          tail.every((b) => b === 0)
+            ? `cut ${tail.length} bytes of preallocated space after position ${position} (the host stopped without closing the log)`
+            : `cut a torn tail of ${tail.length} bytes after position ${position} (segment ${seg.name}, byte ${offset})`,
+        );
         const fd = fs.openSync(file, 'r+');
         fs.ftruncateSync(fd, offset);
         fs.fsyncSync(fd);
@@ -406,6 +454,7 @@ export class SegmentLog {
     if (this.writeOffset === 0) this.writeOffset = fs.statSync(path.join(this.dir, last.name)).size;
     const { O_RDWR, O_DSYNC } = fs.constants;
     this.fd = fs.openSync(path.join(this.dir, last.name), O_RDWR | O_DSYNC);
+    this.fileEnd = fs.fstatSync(this.fd).size;
   }
 }
 
