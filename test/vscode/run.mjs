@@ -167,23 +167,50 @@ async function main(state) {
   await waitForHttp(`${base}/healthz`, state.codeServer, 60_000);
   log(`code-server ${base} on ${workspace} (ready after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-  const mochaArgs = [
-    path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
-    '--config', path.join(root, 'test', '.mocharc.json'),
-    '--timeout', '120000',
-    '--file', path.join(here, 'support', 'session.ts'),
-    ...(grep ? ['--grep', grep] : []),
-    path.join(here, 'specs', '**', '*.spec.ts'),
-  ];
-  const env = {
-    ...process.env,
-    APIARY_VSCODE_URL: `${base}/?folder=${encodeURIComponent(workspace)}`,
-    APIARY_VSCODE_WORKSPACE: workspace,
-    APIARY_VSCODE_ARTIFACTS: artifacts,
-  };
-  const mocha = spawn(process.execPath, mochaArgs, { cwd: root, stdio: 'inherit', env });
-  state.mocha = mocha;
-  const code = await new Promise((resolve) => mocha.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  // Each spec file gets a fresh copy of the fixture as its own workspace (its own agent host and
+  // window state) in the one code-server: what one file leaves behind (cells, reservations, view
+  // layout, toasts) cannot break the next.
+  const specDir = path.join(here, 'specs');
+  const specs = readdirSync(specDir).filter((f) => f.endsWith('.spec.ts')).sort();
+  const parentStats = process.env.APIARY_TEST_STATS;
+  const total = { suites: 0, tests: 0, passes: 0, pending: 0, failures: 0 };
+  let code = 0;
+  for (const spec of specs) {
+    if (state.down) break;
+    const name = spec.replace(/\.spec\.ts$/, '');
+    const specWorkspace = path.join(state.tmp, `workspace-${name}`);
+    cpSync(path.join(here, 'fixture'), specWorkspace, { recursive: true });
+    const statsFile = path.join(state.tmp, `stats-${name}.json`);
+    const mochaArgs = [
+      path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+      '--config', path.join(root, 'test', '.mocharc.json'),
+      '--timeout', '120000',
+      '--file', path.join(here, 'support', 'session.ts'),
+      ...(grep ? ['--grep', grep] : []),
+      path.join(specDir, spec),
+    ];
+    const env = {
+      ...process.env,
+      APIARY_VSCODE_URL: `${base}/?folder=${encodeURIComponent(specWorkspace)}`,
+      APIARY_VSCODE_WORKSPACE: specWorkspace,
+      APIARY_VSCODE_ARTIFACTS: artifacts,
+      APIARY_TEST_STATS: statsFile,
+    };
+    log(`${spec} in its own workspace`);
+    const mocha = spawn(process.execPath, mochaArgs, { cwd: root, stdio: 'inherit', env });
+    state.mocha = mocha;
+    const exit = await new Promise((resolve) => mocha.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+    if (exit !== 0) code = 1;
+    if (existsSync(statsFile)) {
+      const st = JSON.parse(readFileSync(statsFile, 'utf8'));
+      for (const k of Object.keys(total)) total[k] += Number(st[k] ?? 0);
+    } else {
+      // A run that died before reporting counts as a failure.
+      total.failures += 1;
+    }
+  }
+  if (parentStats) writeFileSync(parentStats, JSON.stringify(total));
+  log(`${total.passes} passed, ${total.failures} failed, ${total.pending} skipped across ${specs.length} spec files`);
   return code;
 }
 
