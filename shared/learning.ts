@@ -15,7 +15,13 @@ export interface Outcome {
   strategy?: DecompositionStrategy;
   /** Pattern ids/texts the work followed (e.g. "write the failing test first"). */
   patterns: string[];
-  tier: Tier;
+  /**
+   * The tier that did the work. Absent when nobody knows (an outside agent whose model could not
+   * be mapped): such an outcome still feeds patterns, strategies and failures, never the router.
+   */
+  tier?: Tier;
+  /** The model that did the work, as reported (outside agents). */
+  model?: string;
   success: boolean;
   durationMs: number;
   errors: number;
@@ -92,6 +98,8 @@ export interface LearningReport {
 
 export interface RecordOutcomeResult {
   id: string;
+  /** The tier the outcome counts for (given, or mapped from the model); null: unknown. */
+  tier: Tier | null;
   /** AVOID lines and strategy advice that changed because of this outcome (for the caller's log). */
   antiPatterns: string[];
 }

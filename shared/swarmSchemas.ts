@@ -1,6 +1,7 @@
 // Zod schemas of the swarm requests and of the plan the planning call returns.
 import { z } from 'zod';
 import { SWARM_STRATEGIES } from './swarm';
+import { modelIdSchema, tierSchema } from './learningSchemas';
 
 const runId = z.string().regex(/^[a-z0-9]{4,32}$/, 'a run id like 3f9a0c2b');
 
@@ -13,7 +14,7 @@ export const swarmRunParamsSchema = z.object({
   concurrency: z.number().int().min(1).max(16).optional(),
   chaos: z.boolean().default(false),
   /** Use this model tier for every worker of the run instead of the learned router. */
-  tier: z.enum(['small', 'medium', 'large']).optional(),
+  tier: tierSchema.optional(),
   /** Return only when the run has ended. */
   wait: z.boolean().default(false),
 }).refine((p) => (p.task !== undefined) !== (p.cell !== undefined), { message: 'give a task or a cell (not both)' });
@@ -29,6 +30,15 @@ export type SwarmStopParams = z.input<typeof swarmStopParamsSchema>;
 /** A run id, or a cell id of a run's epic or subtask. */
 export const swarmExplainParamsSchema = z.object({ target: z.string().min(1).max(120) });
 export type SwarmExplainParams = z.input<typeof swarmExplainParamsSchema>;
+
+/** swarm_complete: an agent finishing a cell it worked on; model/tier say which tier the outcome counts for. */
+export const swarmCompleteParamsSchema = z.object({
+  cell: z.string().min(3).max(120),
+  summary: z.string().trim().min(1, 'the summary is empty').max(10_000),
+  model: modelIdSchema.optional(),
+  tier: tierSchema.optional(),
+});
+export type SwarmCompleteParams = z.input<typeof swarmCompleteParamsSchema>;
 
 export const swarmTranscriptParamsSchema = z.object({ cell: z.string().min(3).max(120) });
 export type SwarmTranscriptParams = z.input<typeof swarmTranscriptParamsSchema>;

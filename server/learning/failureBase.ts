@@ -31,7 +31,7 @@ export class FailureBase {
     const pending = this.open.get(key);
     if (!pending) return;
     this.open.delete(key);
-    const fix = o.patterns.length ? o.patterns.join('; ') : `passed on the ${o.tier} tier after ${o.retries} retr${o.retries === 1 ? 'y' : 'ies'}`;
+    const fix = o.patterns.length ? o.patterns.join('; ') : `passed${o.tier ? ` on the ${o.tier} tier` : ''} after ${o.retries} retr${o.retries === 1 ? 'y' : 'ies'}`;
     for (const sig of pending) {
       const e = this.entries.get(sig);
       if (e && !e.fixes.includes(fix)) e.fixes.unshift(fix);

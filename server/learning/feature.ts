@@ -29,6 +29,8 @@ export function learningFeature(): Feature {
           const approvals = ctx.services.maybe('approvals');
           return approvals ? approvals.trust().map((t) => ({ agent: t.agent, trust: t.score })) : undefined;
         },
+        // The tier models the gateway uses now, so a reported model maps as the settings say.
+        tierModels: () => ctx.services.maybe('llm')?.state().tiers,
       });
       service = svc;
       ctx.services.provide('learning', svc);

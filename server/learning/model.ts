@@ -22,6 +22,8 @@ export class LearningModel {
   private readonly reviewSamples: Array<{ input: ReviewInput; neededHuman: boolean }> = [];
   private review: ReviewModel | null | undefined;
   count = 0;
+  /** Outcomes folded without a tier (patterns, strategies and failures only). */
+  untiered = 0;
 
   constructor(
     private readonly nowMs: number,
@@ -48,8 +50,14 @@ export class LearningModel {
       perKind.set(o.strategy, e);
       addEvidence(e, fb.helpful, fb.harmful, w);
     }
-    addEvidence(this.evidence(this.tierKind, `${o.tier}\u0000${o.kind}`), fb.helpful, fb.harmful, w);
-    this.router.observe(o.kind, o.tier, o.success);
+    // Tier × kind statistics only from outcomes whose tier is known: guessing one would pull
+    // the router towards a tier that never did the work.
+    if (o.tier) {
+      addEvidence(this.evidence(this.tierKind, `${o.tier}\u0000${o.kind}`), fb.helpful, fb.harmful, w);
+      this.router.observe(o.kind, o.tier, o.success);
+    } else {
+      this.untiered += 1;
+    }
     this.failures.observe(o);
     if (o.neededHuman !== undefined) {
       this.reviewSamples.push({ input: o, neededHuman: o.neededHuman });

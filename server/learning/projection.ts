@@ -11,12 +11,13 @@ export const OUTCOME_RECORDED = 'learning.outcome_recorded';
 
 export const learningProjection: Projection = {
   name: 'learning',
-  version: 1,
-  schema: ['CREATE TABLE learning_outcomes (position INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, tier TEXT NOT NULL, at TEXT NOT NULL, json TEXT NOT NULL)'],
+  // v2: tier may be NULL (an outside agent's outcome whose model maps to no tier).
+  version: 2,
+  schema: ['CREATE TABLE learning_outcomes (position INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, tier TEXT, at TEXT NOT NULL, json TEXT NOT NULL)'],
   types: [OUTCOME_RECORDED],
   apply(db, event) {
     const o = event.data as Outcome;
-    run(db, 'INSERT OR REPLACE INTO learning_outcomes (position, id, kind, tier, at, json) VALUES (?, ?, ?, ?, ?, ?)', [event.position, event.id, o.kind, o.tier, o.at, JSON.stringify(o)]);
+    run(db, 'INSERT OR REPLACE INTO learning_outcomes (position, id, kind, tier, at, json) VALUES (?, ?, ?, ?, ?, ?)', [event.position, event.id, o.kind, o.tier ?? null, o.at, JSON.stringify(o)]);
   },
 };
 

@@ -4,6 +4,7 @@
 // Features (all scaled to roughly 0..1):
 //   bias · tier small · tier large · log1p(files changed)/3 · min(errors,10)/10 · min(retries,5)/5
 //   · log1p(tokens)/12 · success (of the automated gate)
+// An outcome of unknown tier sets neither tier feature: the bias carries it, as for medium work.
 import type { Outcome } from '../../shared/learning';
 
 export const REVIEW_MIN_SAMPLES = 50;

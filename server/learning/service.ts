@@ -12,6 +12,10 @@ import type { ReviewInput } from './review';
 import type { RouteDecision, RouteRequest } from './router';
 import type { Rng } from './rng';
 import { tierRelativeCost } from './tierPrices';
+import { resolveTier, type ModelCatalog } from './modelTier';
+import { loadPricing } from '../llm/pricing/priceTable';
+import { invalidParams } from '../rpc/registry';
+import type { Tier } from '../../shared/llm';
 
 export interface LearningServiceOptions {
   events: EventStore;
@@ -20,11 +24,14 @@ export interface LearningServiceOptions {
   rng?: Rng;
   /** Agents' trust, when the approvals service runs. */
   trust?: () => TrustView[] | undefined;
+  /** Tier → model in force (the LLM settings); absent: the price table's defaults. */
+  tierModels?: () => Readonly<Record<Tier, string>> | undefined;
 }
 
 export class LearningService {
   private cached: LearningModel | null = null;
   private readonly relCost = tierRelativeCost();
+  private readonly priceTable = loadPricing().table;
   private readonly stop: () => void;
 
   constructor(private readonly opts: LearningServiceOptions) {
@@ -33,15 +40,26 @@ export class LearningService {
     });
   }
 
-  /** Records an outcome (validated; bad input changes nothing). */
+  /**
+   * Records an outcome (validated; bad input changes nothing). Its tier is the one given, else
+   * the one its model maps to (see modelTier); when neither says, it is recorded without one.
+   */
   async recordOutcome(raw: OutcomeParams, agent: string): Promise<RecordOutcomeResult> {
-    const p = outcomeParamsSchema.parse(raw);
-    const outcome: Outcome = { ...p, at: p.at ?? new Date(this.opts.now()).toISOString(), agent };
+    const parsed = outcomeParamsSchema.safeParse(raw);
+    if (!parsed.success) throw invalidParams(parsed.error);
+    const { tier: _given, ...p } = parsed.data;
+    const tier = resolveTier(parsed.data, this.catalog())?.tier;
+    const outcome: Outcome = { ...p, ...(tier ? { tier } : {}), at: p.at ?? new Date(this.opts.now()).toISOString(), agent };
     const before = new Set(this.model().antiPatterns().map((a) => a.pattern));
     const id = `out-${randomBytes(6).toString('hex')}`;
     await this.opts.events.append(OUTCOMES_STREAM, [{ id, type: OUTCOME_RECORDED, data: outcome }], 'any', { actor: agent });
     const antiPatterns = this.model().antiPatterns().filter((a) => !before.has(a.pattern)).map((a) => a.text);
-    return { id, antiPatterns };
+    return { id, tier: tier ?? null, antiPatterns };
+  }
+
+  /** What a reported model is mapped with: the tier models in force and the price table. */
+  catalog(): ModelCatalog {
+    return { tiers: this.opts.tierModels?.() ?? this.priceTable.tiers, models: this.priceTable.models };
   }
 
   /** The model as of now (cached until the next outcome). */
@@ -72,6 +90,8 @@ export class LearningService {
     const outcomes = readOutcomes(this.opts.db());
     const days = new Map<string, { pulls: number; reward: number }>();
     for (const o of outcomes) {
+      // The router's history: an outcome of unknown tier is not one of its pulls.
+      if (!o.tier) continue;
       const key = `${o.at.slice(0, 10)}\u0000${o.tier}`;
       const d = days.get(key) ?? { pulls: 0, reward: 0 };
       d.pulls++;

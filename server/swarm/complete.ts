@@ -1,8 +1,12 @@
 // swarm_complete: an outside agent (Claude Code, Cursor…) finishing a cell it worked on goes
 // through the same gate as our workers: verification must pass, then its reservations are
-// released, the cell closes with the summary and the outcome is recorded.
+// released, the cell closes with the summary and the outcome is recorded — at the tier of the
+// model the agent names (or registered), or without a tier when that is unknown.
 import { ApiaryError } from '../../shared/errors';
 import { hiveCloseParamsSchema } from '../../shared/hiveSchemas';
+import type { Tier } from '../../shared/llm';
+import { swarmCompleteParamsSchema, type SwarmCompleteParams } from '../../shared/swarmSchemas';
+import { invalidParams } from '../rpc/registry';
 import { lockReleaseParamsSchema } from '../../shared/coordinationSchemas';
 import type { SwarmDeps } from './deps';
 import { detectVerifyCommand, runVerify, trimFailure } from './verify';
@@ -16,9 +20,14 @@ export interface SwarmCompleteResult {
   output: string;
   closed: boolean;
   released: number;
+  /** The tier the outcome was recorded at (null: unknown model); absent when none was recorded. */
+  tier?: Tier | null;
 }
 
-export async function completeCell(deps: SwarmDeps, agent: string, cell: string, summary: string, startedMs?: number): Promise<SwarmCompleteResult> {
+export async function completeCell(deps: SwarmDeps, agent: string, params: SwarmCompleteParams, startedMs?: number): Promise<SwarmCompleteResult> {
+  const parsed = swarmCompleteParamsSchema.safeParse(params);
+  if (!parsed.success) throw invalidParams(parsed.error);
+  const { cell, summary, model, tier } = parsed.data;
   const hive = deps.hive();
   const c = hive.get(cell);
   if (!c) throw new ApiaryError('not_found', `no cell ${cell}`, 'Give the id of the cell you worked on (hive_show).');
@@ -38,10 +47,22 @@ export async function completeCell(deps: SwarmDeps, agent: string, cell: string,
   released += (await coordination.release(lockReleaseParamsSchema.parse({ agent, all: true })).catch(() => ({ released: [] }))).released.length;
   await hive.change('apiary/hive/close', hiveCloseParamsSchema.parse({ id: cell, reason: summary, force: true }), agent);
   const learning = deps.learning?.();
-  if (learning) {
-    await learning
-      .recordOutcome({ kind: taskKind(`${c.title}\n${c.description}`), tier: 'medium', success: true, durationMs: startedMs ? Math.max(0, deps.now() - startedMs) : 0, cell, filesChanged: c.files.length, ...(v ? { verificationOutput: v.output.slice(-100_000) } : {}) }, agent)
-      .catch(() => undefined);
-  }
-  return { cell, passed: true, command, output: '', closed: true, released };
+  const recorded = learning
+    ? await learning
+        .recordOutcome(
+          {
+            kind: taskKind(`${c.title}\n${c.description}`),
+            ...(tier ? { tier } : {}),
+            ...(model ? { model } : {}),
+            success: true,
+            durationMs: startedMs ? Math.max(0, deps.now() - startedMs) : 0,
+            cell,
+            filesChanged: c.files.length,
+            ...(v ? { verificationOutput: v.output.slice(-100_000) } : {}),
+          },
+          agent,
+        )
+        .catch(() => undefined)
+    : undefined;
+  return { cell, passed: true, command, output: '', closed: true, released, ...(recorded ? { tier: recorded.tier } : {}) };
 }

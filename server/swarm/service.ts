@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '../../shared/events';
 import { ApiaryError } from '../../shared/errors';
 import { SWARM_STREAM_PREFIX, swarmRunStream, type SwarmExplainResult, type SwarmRunOptions, type SwarmRunView } from '../../shared/swarm';
-import type { SwarmRunInput } from '../../shared/swarmSchemas';
+import type { SwarmCompleteParams, SwarmRunInput } from '../../shared/swarmSchemas';
 import type { Store } from '../store/store';
 import type { SwarmDeps } from './deps';
 import { foldRun, type SwarmEvent } from './events';
@@ -169,9 +169,9 @@ export class SwarmService {
     return { target, run, outcome, timeline, summary };
   }
 
-  /** swarm_complete: an agent finishing a cell through the gate. */
-  complete(agent: string, cell: string, summary: string): Promise<SwarmCompleteResult> {
-    return completeCell(this.deps, agent, cell, summary);
+  /** swarm_complete: an agent finishing a cell through the gate (validated; bad params change nothing). */
+  complete(agent: string, params: SwarmCompleteParams): Promise<SwarmCompleteResult> {
+    return completeCell(this.deps, agent, params);
   }
 
   /** A worker's transcript (markdown). */

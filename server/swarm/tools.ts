@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { defineTool, type McpTool } from '../mcp/tool';
 import type { SwarmService } from './service';
 import { ApiaryError } from '../../shared/errors';
+import { swarmCompleteParamsSchema } from '../../shared/swarmSchemas';
+import { OUTCOME_MODEL_ARGS, reportedModel } from '../learning/tools';
 
 export function swarmTools(service: () => SwarmService | undefined): McpTool[] {
   const svc = (): SwarmService => {
@@ -53,11 +55,15 @@ export function swarmTools(service: () => SwarmService | undefined): McpTool[] {
     defineTool({
       name: 'swarm_complete',
       description:
-        'Finish a hive cell you worked on: runs the verification command; when it passes your reservations are released, the cell closes with your summary and the outcome is recorded. When it fails you get the trimmed failure output.',
-      input: z.object({ cell: z.string().min(3), summary: z.string().min(1).max(10_000) }),
+        'Finish a hive cell you worked on: runs the verification command; when it passes your reservations are released, the cell closes with your summary and the outcome is recorded ' +
+        'at the tier of your model (give model, or it is the one you gave agent_register; unknown: recorded without a tier). When it fails you get the trimmed failure output.',
+      input: swarmCompleteParamsSchema.extend(OUTCOME_MODEL_ARGS),
       profile: 'core',
       annotations: { title: 'Complete a cell', openWorldHint: false },
-      handler: async (a, call) => svc().complete(call.agent.name, a.cell, a.summary),
+      handler: async (a, call) => {
+        const model = reportedModel(a.model, call.agent.model);
+        return svc().complete(call.agent.name, { cell: a.cell, summary: a.summary, ...(model ? { model } : {}), ...(a.tier ? { tier: a.tier } : {}) });
+      },
     }),
     defineTool({
       name: 'swarm_explain',

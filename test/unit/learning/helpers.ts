@@ -8,3 +8,9 @@ export function outcome(over: Partial<Outcome> = {}): Outcome {
 }
 
 export const daysAgo = (d: number): string => new Date(NOW - d * DAY).toISOString();
+
+/** An outcome whose tier nobody knows (an outside agent with an unmapped model). */
+export function untiered(over: Partial<Omit<Outcome, 'tier'>> = {}): Outcome {
+  const { tier: _unknown, ...rest } = outcome(over);
+  return rest;
+}
