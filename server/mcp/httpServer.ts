@@ -9,6 +9,7 @@ import type { Logger } from '../host/logger';
 import { allowedHosts, checkRequest, sameOrigins } from './guard';
 import type { McpSession } from './session';
 import type { TokenStore } from './token';
+import type { BodyRead } from './transport';
 import type { ToolProfile } from './tool';
 
 export const MCP_PATH = '/mcp';
@@ -153,13 +154,13 @@ export class McpHttpServer {
         return reply(res, 404, { code: 'not_found', message: `no MCP session ${sessionId}`, hint: 'Initialize a new session.' }, -32001);
       }
       this.track(sessionId, res);
-      return session.transport.handleRequest(req, res);
+      return session.transport.handleRequest(req, res, () => readJson(req), (r, read) => refuseBody(r, read));
     }
     if (req.method !== 'POST') {
       return reply(res, 400, { code: 'invalid_params', message: `${req.method} needs an Mcp-Session-Id header`, hint: 'Start with an initialize request (POST).' });
     }
     const read = await readJson(req);
-    if (!read.ok) return reply(res, read.status, { code: 'invalid_params', message: read.message }, read.status === 400 ? -32700 : undefined);
+    if (!read.ok) return refuseBody(res, read);
     const body = read.value;
     if (!isInitializeRequest(body)) {
       return reply(res, 400, { code: 'invalid_params', message: 'no session: the first request must be initialize', hint: 'Send initialize, then use the Mcp-Session-Id header of its response.' });
@@ -195,7 +196,7 @@ export class McpHttpServer {
       },
     );
     await session.server.connect(session.transport);
-    await session.transport.handleRequest(req, res, body);
+    await session.transport.handleInitialize(req, res, body);
   }
 
   private track(sessionId: string, res: http.ServerResponse): void {
@@ -227,7 +228,6 @@ function listenOn(server: http.Server, port: number): Promise<number> {
   });
 }
 
-type BodyRead = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
 
 function readJson(req: http.IncomingMessage): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
@@ -249,6 +249,10 @@ function readJson(req: http.IncomingMessage): Promise<BodyRead> {
     });
     req.on('error', reject);
   });
+}
+
+function refuseBody(res: http.ServerResponse, read: Extract<BodyRead, { ok: false }>): void {
+  reply(res, read.status, { code: 'invalid_params', message: read.message }, read.status === 400 ? -32700 : undefined);
 }
 
 /** A JSON-RPC error body, so MCP clients can show it, carrying our structured error as data. */

@@ -2,7 +2,6 @@
 // transport, bound to one agent identity. Tool calls are validated here, attributed to the
 // agent, heartbeat it, and answer compact JSON or a structured refusal.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
   CallToolRequestSchema,
   ListResourcesRequestSchema,
@@ -21,6 +20,7 @@ import { inProfile, type Catalog } from './catalog';
 import type { AgentDirectory } from './identity/directory';
 import { errorData, invalidArguments, toolError, toolResult } from './results';
 import type { AgentIdentity, ToolCall, ToolProfile } from './tool';
+import { SessionTransport } from './transport';
 
 /** How often a busy session passes its agent's liveness on to the directory. */
 export const HEARTBEAT_EVERY_MS = 5_000;
@@ -48,7 +48,7 @@ export interface SessionOptions {
 
 export class McpSession {
   readonly server: Server;
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: SessionTransport;
   readonly subscriptions = new Set<string>();
   readonly since = new Date().toISOString();
   /** The bound agent, once registered (notifications filter on it synchronously). */
@@ -61,7 +61,7 @@ export class McpSession {
     private readonly deps: SessionDeps,
     readonly opts: SessionOptions,
   ) {
-    this.transport = new StreamableHTTPServerTransport({
+    this.transport = new SessionTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: () => opts.onInitialized(this),
       enableDnsRebindingProtection: true,

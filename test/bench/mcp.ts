@@ -1,6 +1,7 @@
 // The MCP benchmark (`apiary bench mcp`): a real agent host (every production feature, durable
 // log, sql.js read models) holding a hive of 10,000 cells and 1,000 active reservations, and
-// eight real SDK clients over loopback Streamable HTTP calling at once:
+// eight real SDK clients over loopback Streamable HTTP calling at once (from a child process, so
+// the figure is the host's, not the clients' — see support/mcpClients.ts):
 //   • hive_ready and lock_check: tool-call latency p50 (goal ≤ 2 ms) and p99 (goal ≤ 10 ms),
 //     and throughput across the eight clients (goal ≥ 2,000 calls/s).
 // The state is seeded through the services in process (one bulk import, reservations in
@@ -8,15 +9,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CellRecord } from '../../shared/hive';
 import { Host } from '../../server/host/host';
 import { hostFeatures } from '../../server/main';
 import { progress } from './support/progress';
 import { round, type BenchResult, type Metric } from './support/result';
-import { now } from './support/stats';
+import { spawnBenchChild } from './support/child';
+import { runMcpClients, type McpClientsReport, type McpClientsSpec } from './support/mcpClients';
 
 export interface McpBenchSizes {
   cells: number;
@@ -74,58 +73,14 @@ function cellRecords(n: number): CellRecord[] {
   });
 }
 
-/** A concrete path for lock_check: half land in reserved trees, half in free ones. */
-function checkPath(i: number): string {
-  return i % 2 === 0 ? `packages/p${i % 500}/src/m${i % 12}/f${i % 40}.ts` : `apps/a${i % 50}/lib/x${i % 30}.ts`;
-}
-
-function percentile(sorted: number[], p: number): number {
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx]!;
-}
-
-interface ToolFigures {
-  p50: number;
-  p99: number;
-  mean: number;
-  callsPerSecond: number;
-}
-
-/** `total` calls of one tool spread over the clients, each client calling in a loop (one call in flight per client). */
-async function drive(clients: Client[], total: number, call: (c: Client, i: number) => Promise<unknown>): Promise<{ samples: number[]; seconds: number }> {
-  const samples: number[] = [];
-  let next = 0;
-  const started = now();
-  await Promise.all(
-    clients.map(async (c) => {
-      while (next < total) {
-        const i = next++;
-        const t = now();
-        const r = (await call(c, i)) as CallToolResult;
-        samples.push(now() - t);
-        if (r.isError) throw new Error(`tool call failed: ${JSON.stringify(r.content)}`);
-      }
-    }),
-  );
-  return { samples, seconds: (now() - started) / 1000 };
-}
-
-async function measure(clients: Client[], sizes: McpBenchSizes, call: (c: Client, i: number) => Promise<unknown>): Promise<ToolFigures> {
-  await drive(clients, sizes.warmup, call);
-  const { samples, seconds } = await drive(clients, sizes.calls, call);
-  const sorted = samples.sort((a, b) => a - b);
-  return {
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
-    callsPerSecond: sizes.calls / seconds,
-  };
+/** Where the clients run: a child process by default; `APIARY_BENCH_MCP_CLIENTS=in-process` puts them beside the host (the old setup, for A/B). */
+function clientsInProcess(): boolean {
+  return process.env.APIARY_BENCH_MCP_CLIENTS === 'in-process';
 }
 
 export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiary-bench-mcp-'));
   const host = await Host.start({ workspace: dir, features: hostFeatures(), sink: () => {}, logLevel: 'warn' });
-  const clients: Client[] = [];
   try {
     progress(`seeding ${sizes.cells} cells and ${sizes.reservations} reservations`);
     const hive = host.ctx.services.get('hive');
@@ -147,20 +102,18 @@ export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResul
     const held = coordination.counts().activeLocks;
     if (held < sizes.reservations) throw new Error(`seeded ${held} reservations, wanted ${sizes.reservations}`);
 
-    const url = host.info().mcp!.url;
-    const token = fs.readFileSync(path.join(dir, '.apiary', 'token'), 'utf8').trim();
-    for (let i = 0; i < sizes.clients; i++) {
-      const client = new Client({ name: `bench-${i}`, version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-      clients.push(client);
-    }
-    const ready = await clients[0]!.callTool({ name: 'hive_ready', arguments: { limit: 10 } });
-    if ((ready as CallToolResult).isError) throw new Error(`hive_ready refused: ${JSON.stringify(ready)}`);
-
-    progress(`hive_ready × ${sizes.calls} over ${sizes.clients} clients`);
-    const readyFigures = await measure(clients, sizes, (c) => c.callTool({ name: 'hive_ready', arguments: { limit: 10 } }));
-    progress(`lock_check × ${sizes.calls} over ${sizes.clients} clients`);
-    const checkFigures = await measure(clients, sizes, (c, i) => c.callTool({ name: 'lock_check', arguments: { paths: [checkPath(i)] } }));
+    const spec: McpClientsSpec = {
+      url: host.info().mcp!.url,
+      tokenFile: path.join(dir, '.apiary', 'token'),
+      clients: sizes.clients,
+      calls: sizes.calls,
+      warmup: sizes.warmup,
+    };
+    const inProcess = clientsInProcess();
+    progress(`hive_ready, then lock_check × ${sizes.calls} over ${sizes.clients} clients (${inProcess ? 'in the host\'s process' : 'in a child process'})`);
+    const report = inProcess ? await runMcpClients(spec) : await spawnBenchChild<McpClientsReport>('mcp-clients', JSON.stringify(spec));
+    const readyFigures = report.hive_ready;
+    const checkFigures = report.lock_check;
 
     const metrics: Record<string, Metric> = {};
     for (const [tool, f] of [['hive_ready', readyFigures], ['lock_check', checkFigures]] as const) {
@@ -171,10 +124,9 @@ export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResul
     }
     metrics.cells = { value: sizes.cells, unit: 'cells', goal: 'informational' };
     metrics.reservations = { value: held, unit: 'reservations', goal: 'informational' };
-    metrics.clients = { value: sizes.clients, unit: 'concurrent clients', goal: 'informational' };
+    metrics.clients = { value: sizes.clients, unit: 'concurrent clients', goal: `informational (SDK clients over loopback HTTP, ${inProcess ? 'in the host\'s process' : 'in a child process, apart from the host'})` };
     return { name: 'mcp', metrics };
   } finally {
-    await Promise.allSettled(clients.map((c) => c.close()));
     await host.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
-// Measurements that need a fresh process (cold start: nothing loaded, nothing compiled). The
-// parent runs this same module in a child `node` and reads one JSON line from its stdout.
+// Measurements that need a fresh process (cold start: nothing loaded, nothing compiled) or a
+// process of their own (load generators that must not share the measured one's CPU). The parent runs this same module in a child `node` and reads one JSON line from its stdout.
 import { execFile } from 'node:child_process';
+import { runMcpClients, type McpClientsSpec } from './mcpClients';
 import { openStore } from './storeFixture';
 
 export interface ColdStart {
@@ -23,6 +24,8 @@ const tasks: Record<string, (arg: string) => Promise<unknown>> = {
     store.close();
     return report;
   },
+  /** The MCP benchmark's clients, apart from the host they measure. */
+  'mcp-clients': (spec: string) => runMcpClients(JSON.parse(spec) as McpClientsSpec),
 };
 
 /** The child's side: runs a task and prints its result as one JSON line. */
