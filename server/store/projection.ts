@@ -3,7 +3,8 @@ import type { EventEnvelope } from '../../shared/events';
 
 /**
  * A read model fed by the log. `apply` must be deterministic and depend only on the database and
- * the event (never the clock), so a rebuild from zero equals the live model.
+ * the event (never the clock), so a rebuild from zero equals the live model. A projection reads
+ * and writes only its own tables: the engine applies each projection's share of a batch on its own.
  */
 export interface Projection {
   name: string;
@@ -14,6 +15,12 @@ export interface Projection {
   /** Event types handled; an entry ending in `.*` is a prefix, `*` is every event. */
   types: string[];
   apply(db: Database, event: EventEnvelope): void;
+  /**
+   * Optional: several events (this projection's, in log order) at once, with the same end result
+   * as `apply` on each in turn. Replay hands over thousands at a time, and a read model that
+   * keeps only the latest state per key can write each key once instead of once per event.
+   */
+  applyBatch?(db: Database, events: EventEnvelope[]): void;
 }
 
 export function handles(p: Projection, type: string): boolean {

@@ -88,37 +88,64 @@ export class ProjectionEngine {
   }
 
   /**
-   * Applies a batch of committed events in one transaction. A batch no read model handles (an
-   * append of generic events, say) only moves the checkpoints: one statement, atomic by itself,
-   * without opening a transaction around it.
+   * Applies a batch of committed events in one transaction. Each projection takes its share in one
+   * go (they touch only their own tables, so the order between projections does not matter). A
+   * batch no read model handles (an append of generic events, say) only moves the checkpoints:
+   * one statement, atomic by itself, without opening a transaction around it.
    */
   apply(events: EventEnvelope[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
+    const shares = new Map<Registered, EventEnvelope[]>();
+    for (const e of events) {
+      for (const r of this.handlersFor(e.type)) {
+        if (r.faulted || e.position <= r.position) continue;
+        const share = shares.get(r);
+        if (share) share.push(e);
+        else shares.set(r, [e]);
+      }
+    }
     let open = false;
     try {
-      for (const e of events) {
-        for (const r of this.handlersFor(e.type)) {
-          if (r.faulted || e.position <= r.position) continue;
-          if (!open) {
-            this.begin.run();
-            open = true;
-          }
-          try {
-            r.p.apply(this.db, e);
-          } catch (err) {
-            // One broken read model must not stop the others or the log; it is reported and
-            // rebuilt when its version changes.
-            r.faulted = `${err instanceof Error ? err.message : String(err)} (at position ${e.position})`;
-            this.onError(r.p.name, e, err);
-          }
-        }
+      if (shares.size > 0) {
+        this.begin.run();
+        open = true;
+        for (const [r, share] of shares) this.applyShare(r, share);
       }
       open = this.saveCheckpoints(last, open);
       if (open) this.commit.run();
     } catch (err) {
       if (open) this.db.exec('ROLLBACK');
       throw err;
+    }
+  }
+
+  /** One projection's events; a failure faults that projection alone, at the event that failed. */
+  private applyShare(r: Registered, share: EventEnvelope[]): void {
+    const batch = r.p.applyBatch;
+    if (batch && share.length > 1) {
+      // All or nothing, so that on a failure the events can be re-applied one by one to find the
+      // one that broke it, leaving the model as per-event application would.
+      this.db.exec('SAVEPOINT share');
+      try {
+        batch.call(r.p, this.db, share);
+        this.db.exec('RELEASE share');
+        return;
+      } catch {
+        this.db.exec('ROLLBACK TO share');
+        this.db.exec('RELEASE share');
+      }
+    }
+    for (const e of share) {
+      try {
+        r.p.apply(this.db, e);
+      } catch (err) {
+        // One broken read model must not stop the others or the log; it is reported and
+        // rebuilt when its version changes.
+        r.faulted = `${err instanceof Error ? err.message : String(err)} (at position ${e.position})`;
+        this.onError(r.p.name, e, err);
+        return;
+      }
     }
   }
 

@@ -1,12 +1,12 @@
 // Compare-and-set lock on the log: acquiring appends with the lock stream's expected version, so
 // of two racing acquirers exactly one succeeds. Expiry is a time in the event (not a timer), so
 // replay gives the same answer; an expired lock is simply free.
-import type { Database } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
 import type { Store } from '../store';
-import { one, run } from './sql';
+import { insertRows, one } from './sql';
 
 interface AcquiredData {
   name: string;
@@ -20,17 +20,20 @@ interface ReleasedData {
 
 export const casLockProjection: Projection = {
   name: 'caslock',
-  version: 1,
-  schema: ['CREATE TABLE caslocks (name TEXT PRIMARY KEY, holder TEXT, expires_at INTEGER, version INTEGER NOT NULL)'],
+  version: 2,
+  schema: ['CREATE TABLE caslocks (name TEXT PRIMARY KEY, holder TEXT, expires_at INTEGER, version INTEGER NOT NULL) WITHOUT ROWID'],
   types: ['caslock.acquired', 'caslock.released'],
   apply(db: Database, e: EventEnvelope): void {
-    if (e.type === 'caslock.acquired') {
-      const d = e.data as AcquiredData;
-      run(db, 'INSERT OR REPLACE INTO caslocks VALUES (?, ?, ?, ?)', [d.name, d.holder, d.expiresAt, e.version]);
-    } else {
-      const d = e.data as ReleasedData;
-      run(db, 'INSERT OR REPLACE INTO caslocks VALUES (?, NULL, NULL, ?)', [d.name, e.version]);
+    this.applyBatch!(db, [e]);
+  },
+  applyBatch(db: Database, events: EventEnvelope[]): void {
+    // Each event replaces the lock's row: only its last event in the batch matters.
+    const latest = new Map<string, SqlValue[]>();
+    for (const e of events) {
+      const d = e.data as AcquiredData | ReleasedData;
+      latest.set(d.name, e.type === 'caslock.acquired' ? [d.name, d.holder, (d as AcquiredData).expiresAt, e.version] : [d.name, null, null, e.version]);
     }
+    insertRows(db, 'INSERT OR REPLACE INTO caslocks VALUES', [...latest.values()]);
   },
 };
 

@@ -6,16 +6,25 @@ import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
 import type { Store } from '../store';
-import { one, run } from './sql';
+import { insertRows, one, run } from './sql';
 
 export const cursorProjection: Projection = {
   name: 'cursor',
-  version: 1,
-  schema: ['CREATE TABLE cursors (name TEXT PRIMARY KEY, position INTEGER NOT NULL)'],
+  version: 2,
+  schema: ['CREATE TABLE cursors (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID'],
   types: ['cursor.committed'],
   apply(db: Database, e: EventEnvelope): void {
     const d = e.data as { name: string; position: number };
     run(db, 'INSERT OR REPLACE INTO cursors VALUES (?, ?)', [d.name, d.position]);
+  },
+  applyBatch(db: Database, events: EventEnvelope[]): void {
+    // Each commit replaces the row: only a cursor's last commit in the batch matters.
+    const latest = new Map<string, number>();
+    for (const e of events) {
+      const d = e.data as { name: string; position: number };
+      latest.set(d.name, d.position);
+    }
+    insertRows(db, 'INSERT OR REPLACE INTO cursors VALUES', [...latest]);
   },
 };
 

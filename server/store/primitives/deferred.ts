@@ -2,7 +2,7 @@
 // rejects it, anyone can wait on it — across host restarts. Settling appends with the stream's
 // expected version 1 (just "created"), so exactly one settlement wins. A timeout settles it with
 // its default outcome; timers are re-armed from the read model when the host starts.
-import type { Database } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
@@ -42,39 +42,71 @@ interface CreatedData {
 
 export const deferredProjection: Projection = {
   name: 'deferred',
-  version: 1,
+  version: 2,
   schema: [
     `CREATE TABLE deferreds (id TEXT PRIMARY KEY, status TEXT NOT NULL, value TEXT, reason TEXT, created_at TEXT NOT NULL,
-      created_by TEXT NOT NULL, timeout_at TEXT, on_timeout TEXT, settled_at TEXT, settled_by TEXT, data TEXT)`,
+      created_by TEXT NOT NULL, timeout_at TEXT, on_timeout TEXT, settled_at TEXT, settled_by TEXT, data TEXT) WITHOUT ROWID`,
     'CREATE INDEX deferreds_pending ON deferreds (status, timeout_at)',
   ],
   types: ['deferred.created', 'deferred.resolved', 'deferred.rejected', 'deferred.timed_out'],
   apply(db: Database, e: EventEnvelope): void {
-    if (e.type === 'deferred.created') {
-      const d = e.data as CreatedData;
-      run(db, 'INSERT OR IGNORE INTO deferreds VALUES (?, ?, NULL, NULL, ?, ?, ?, ?, NULL, NULL, ?)', [
-        d.id,
-        'pending',
-        e.ts,
-        e.actor,
-        d.timeoutAt,
-        d.onTimeout ? JSON.stringify(d.onTimeout) : null,
-        JSON.stringify(d.data ?? null),
-      ]);
-      return;
+    if (e.type === 'deferred.created') insertCreated(db, createdRow(e));
+    else settle(db, settlement(e));
+  },
+  applyBatch(db: Database, events: EventEnvelope[]): void {
+    // A deferred created in this batch is written once, already settled if its settlement came
+    // in the same batch (the usual case on replay), instead of an insert and then an update.
+    const created = new Map<string, { row: SqlValue[]; settlements: SqlValue[][] }>();
+    for (const e of events) {
+      if (e.type === 'deferred.created') {
+        const row = createdRow(e);
+        const id = String(row[0]);
+        if (!created.has(id)) created.set(id, { row, settlements: [] });
+        continue;
+      }
+      const s = settlement(e);
+      const pending = created.get(String(s[5]));
+      if (!pending) settle(db, s);
+      else if (pending.row[1] === 'pending') {
+        pending.row = settledRow(pending.row, s);
+        pending.settlements.push(s);
+      }
     }
-    const d = e.data as { id: string; value?: unknown; reason?: string; outcome?: 'resolved' | 'rejected' };
-    const status = e.type === 'deferred.resolved' ? 'resolved' : e.type === 'deferred.rejected' ? 'rejected' : 'timed_out';
-    run(db, "UPDATE deferreds SET status = ?, value = ?, reason = ?, settled_at = ?, settled_by = ? WHERE id = ? AND status = 'pending'", [
-      status,
-      d.value === undefined ? null : JSON.stringify(d.value),
-      d.reason ?? null,
-      e.ts,
-      e.actor,
-      d.id,
-    ]);
+    for (const { row, settlements } of created.values()) {
+      insertCreated(db, row);
+      // Already there (created in an earlier batch): settle it the way apply would have.
+      if (db.getRowsModified() === 0) for (const s of settlements) settle(db, s);
+    }
   },
 };
+
+/** The row a `deferred.created` inserts: id, status, value, reason, created_at, created_by, timeout_at, on_timeout, settled_at, settled_by, data. */
+function createdRow(e: EventEnvelope): SqlValue[] {
+  const d = e.data as CreatedData;
+  return [d.id, 'pending', null, null, e.ts, e.actor, d.timeoutAt, d.onTimeout ? JSON.stringify(d.onTimeout) : null, null, null, JSON.stringify(d.data ?? null)];
+}
+
+/** A settlement's parameters: status, value, reason, settled_at, settled_by, id. */
+function settlement(e: EventEnvelope): SqlValue[] {
+  const d = e.data as { id: string; value?: unknown; reason?: string };
+  const status = e.type === 'deferred.resolved' ? 'resolved' : e.type === 'deferred.rejected' ? 'rejected' : 'timed_out';
+  return [status, d.value === undefined ? null : JSON.stringify(d.value), d.reason ?? null, e.ts, e.actor, d.id];
+}
+
+function settledRow(row: SqlValue[], s: SqlValue[]): SqlValue[] {
+  const next = [...row];
+  [next[1], next[2], next[3], next[8], next[9]] = [s[0]!, s[1]!, s[2]!, s[3]!, s[4]!];
+  return next;
+}
+
+function insertCreated(db: Database, row: SqlValue[]): void {
+  run(db, 'INSERT OR IGNORE INTO deferreds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', row);
+}
+
+/** Only the first settlement of a pending deferred counts. */
+function settle(db: Database, s: SqlValue[]): void {
+  run(db, "UPDATE deferreds SET status = ?, value = ?, reason = ?, settled_at = ?, settled_by = ? WHERE id = ? AND status = 'pending'", s);
+}
 
 interface Row {
   id: string;

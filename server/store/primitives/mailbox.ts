@@ -1,12 +1,12 @@
 // Durable mailbox: send, receive, ack. A message is delivered to a consumer until that consumer
 // acks it, and never after (exactly-once processing for consumers that ack after handling).
 // Acks carry a deterministic event id, so a repeated ack is an idempotent no-op.
-import type { Database } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import type { Projection } from '../projection';
 import type { Store } from '../store';
-import { all, run } from './sql';
+import { all, insertRows } from './sql';
 
 interface SentData {
   mailbox: string;
@@ -21,21 +21,31 @@ interface AckedData {
 
 export const mailboxProjection: Projection = {
   name: 'mailbox',
-  version: 1,
+  version: 2,
   schema: [
-    'CREATE TABLE mailbox_messages (mailbox TEXT NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL, sent_at TEXT NOT NULL, sender TEXT NOT NULL, PRIMARY KEY (mailbox, id))',
+    'CREATE TABLE mailbox_messages (mailbox TEXT NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL, sent_at TEXT NOT NULL, sender TEXT NOT NULL, PRIMARY KEY (mailbox, id)) WITHOUT ROWID',
     'CREATE INDEX mailbox_messages_pos ON mailbox_messages (mailbox, position)',
-    'CREATE TABLE mailbox_acks (mailbox TEXT NOT NULL, consumer TEXT NOT NULL, id TEXT NOT NULL, acked_at TEXT NOT NULL, PRIMARY KEY (mailbox, consumer, id))',
+    'CREATE TABLE mailbox_acks (mailbox TEXT NOT NULL, consumer TEXT NOT NULL, id TEXT NOT NULL, acked_at TEXT NOT NULL, PRIMARY KEY (mailbox, consumer, id)) WITHOUT ROWID',
   ],
   types: ['mailbox.sent', 'mailbox.acked'],
   apply(db: Database, e: EventEnvelope): void {
-    if (e.type === 'mailbox.sent') {
-      const d = e.data as SentData;
-      run(db, 'INSERT OR IGNORE INTO mailbox_messages VALUES (?, ?, ?, ?, ?, ?)', [d.mailbox, d.id, e.position, JSON.stringify(d.body ?? null), e.ts, e.actor]);
-    } else {
-      const d = e.data as AckedData;
-      run(db, 'INSERT OR IGNORE INTO mailbox_acks VALUES (?, ?, ?, ?)', [d.mailbox, d.consumer, d.id, e.ts]);
+    this.applyBatch!(db, [e]);
+  },
+  applyBatch(db: Database, events: EventEnvelope[]): void {
+    const sent: SqlValue[][] = [];
+    const acks: SqlValue[][] = [];
+    for (const e of events) {
+      if (e.type === 'mailbox.sent') {
+        const d = e.data as SentData;
+        sent.push([d.mailbox, d.id, e.position, JSON.stringify(d.body ?? null), e.ts, e.actor]);
+      } else {
+        const d = e.data as AckedData;
+        acks.push([d.mailbox, d.consumer, d.id, e.ts]);
+      }
     }
+    // The two tables do not constrain each other, so each gets its rows in one go.
+    insertRows(db, 'INSERT OR IGNORE INTO mailbox_messages VALUES', sent);
+    insertRows(db, 'INSERT OR IGNORE INTO mailbox_acks VALUES', acks);
   },
 };
 
