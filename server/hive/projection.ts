@@ -78,16 +78,20 @@ export const HIVE_SCHEMA: string[] = [
 ];
 
 const SQL = {
+  // A record replaces the cell (its claim survives unless the record closes or deletes it) and
+  // arrives with its \`blocked\` already worked out: one statement where a create used to take three.
   upsert: `INSERT INTO hive_cells (id, title, description, type, status, priority, parent, assignee, labels, files, metadata,
-      created_at, updated_at, closed_at, close_reason, deleted_at, delete_reason)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      created_at, updated_at, closed_at, close_reason, deleted_at, delete_reason, blocked)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, type = excluded.type,
       status = excluded.status, priority = excluded.priority, parent = excluded.parent, assignee = excluded.assignee,
       labels = excluded.labels, files = excluded.files, metadata = excluded.metadata, created_at = excluded.created_at,
       updated_at = excluded.updated_at, closed_at = excluded.closed_at, close_reason = excluded.close_reason,
-      deleted_at = excluded.deleted_at, delete_reason = excluded.delete_reason`,
-  clearClaimIfDone: `UPDATE hive_cells SET claim_holder = NULL, claimed_at = NULL, claim_expires_at = NULL, claim_expires_ms = NULL
-    WHERE id = ? AND status IN ('closed', 'deleted')`,
+      deleted_at = excluded.deleted_at, delete_reason = excluded.delete_reason, blocked = excluded.blocked,
+      claim_holder = CASE WHEN excluded.status IN ('closed', 'deleted') THEN NULL ELSE claim_holder END,
+      claimed_at = CASE WHEN excluded.status IN ('closed', 'deleted') THEN NULL ELSE claimed_at END,
+      claim_expires_at = CASE WHEN excluded.status IN ('closed', 'deleted') THEN NULL ELSE claim_expires_at END,
+      claim_expires_ms = CASE WHEN excluded.status IN ('closed', 'deleted') THEN NULL ELSE claim_expires_ms END`,
   deleteDeps: 'DELETE FROM hive_deps WHERE cell_id = ?',
   insertDep: 'INSERT OR IGNORE INTO hive_deps (cell_id, depends_on, type, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
   removeDep: 'DELETE FROM hive_deps WHERE cell_id = ? AND depends_on = ? AND type = ?',
@@ -152,6 +156,18 @@ function refreshAround(s: StatementCache, id: string): void {
   for (const waiting of s.column(SQL.waiting, [id])) refreshBlocked(s, String(waiting));
 }
 
+/** What refreshBlocked would compute for this record once written, from the record itself. */
+function recordBlocked(s: StatementCache, r: CellRecord): boolean {
+  if (r.status === 'blocked') return true;
+  for (const d of r.dependencies) {
+    if (d.type !== 'blocks') continue;
+    const status = d.dependsOn === r.id ? r.status : s.get(SQL.cellStatus, [d.dependsOn])?.status;
+    if (status !== undefined && status !== 'closed' && status !== 'deleted') return true;
+  }
+  // A cell that is its own parent reads its own earlier value, as refreshBlocked would.
+  return typeof r.parent === 'string' && s.get(SQL.parentBlocked, [r.parent])?.blocked === 1;
+}
+
 function writeRecord(s: StatementCache, record: CellRecord): void {
   const r = normalizeRecord(record);
   s.run(SQL.upsert, [
@@ -172,14 +188,15 @@ function writeRecord(s: StatementCache, record: CellRecord): void {
     r.closeReason,
     r.deletedAt,
     r.deleteReason,
+    recordBlocked(s, r) ? 1 : 0,
   ]);
-  s.run(SQL.clearClaimIfDone, [r.id]);
   s.run(SQL.deleteDeps, [r.id]);
   for (const d of r.dependencies) s.run(SQL.insertDep, [r.id, d.dependsOn, d.type, d.createdAt, d.createdBy]);
   s.run(SQL.deleteComments, [r.id]);
   for (const c of r.comments) s.run(SQL.insertComment, [r.id, c.id, c.author, c.text, c.createdAt]);
-  refreshAround(s, r.id);
-  // A child may have arrived before its parent (an import in file order): let it see the parent now.
+  // Its status may have changed for the cells waiting on it; its blocked flag for its children —
+  // and a child may have arrived before its parent (an import in file order).
+  for (const waiting of s.column(SQL.waiting, [r.id])) refreshBlocked(s, String(waiting));
   for (const child of s.column(SQL.children, [r.id])) refreshBlocked(s, String(child));
 }
 
