@@ -31,6 +31,14 @@ const timestamp = z.iso.datetime({ offset: true });
 /** A dependency given on creation: an id (blocks) or `{ id, type }`. */
 const depRef = z.union([cellIdSchema, z.object({ id: cellIdSchema, type: depTypeSchema.default('blocks') })]);
 
+/** Who a new cell is for and what it carries: the same for a cell, an epic and an epic's subtask. */
+const cellContents = {
+  assignee: agentName.optional(),
+  labels: z.array(label).max(50).default([]),
+  files: z.array(filePath).max(500).default([]),
+  metadata: metadata.default({}),
+};
+
 // ── commands ───────────────────────────────────────────────────────────────────────────────
 
 export const hiveCreateParamsSchema = z.object({
@@ -39,10 +47,7 @@ export const hiveCreateParamsSchema = z.object({
   type: cellTypeSchema.default('task'),
   priority: prioritySchema.default(2),
   parent: cellIdSchema.optional(),
-  assignee: agentName.optional(),
-  labels: z.array(label).max(50).default([]),
-  files: z.array(filePath).max(500).default([]),
-  metadata: metadata.default({}),
+  ...cellContents,
   dependsOn: z.array(depRef).max(100).default([]),
 });
 export type HiveCreateParams = z.input<typeof hiveCreateParamsSchema>;
@@ -54,10 +59,7 @@ const subtaskSchema = z.object({
   description: description.default(''),
   type: cellTypeSchema.default('task'),
   priority: prioritySchema.optional(),
-  assignee: agentName.optional(),
-  labels: z.array(label).max(50).default([]),
-  files: z.array(filePath).max(500).default([]),
-  metadata: metadata.default({}),
+  ...cellContents,
   dependsOn: z.array(z.union([z.number().int().min(1), depRef])).max(100).default([]),
 });
 
@@ -66,10 +68,7 @@ export const hiveCreateEpicParamsSchema = z.object({
   description: description.default(''),
   priority: prioritySchema.default(2),
   parent: cellIdSchema.optional(),
-  assignee: agentName.optional(),
-  labels: z.array(label).max(50).default([]),
-  files: z.array(filePath).max(500).default([]),
-  metadata: metadata.default({}),
+  ...cellContents,
   subtasks: z.array(subtaskSchema).min(1).max(200),
 });
 export type HiveCreateEpicParams = z.input<typeof hiveCreateEpicParamsSchema>;
@@ -117,6 +116,7 @@ export const hiveReleaseParamsSchema = z.object({ id: cellIdSchema, agent: agent
 export type HiveReleaseParams = z.input<typeof hiveReleaseParamsSchema>;
 export type HiveReleaseCommand = z.output<typeof hiveReleaseParamsSchema>;
 
+/** Closing and deleting take the same: the cell, why, and whether to act over another agent's claim. */
 export const hiveCloseParamsSchema = z.object({
   id: cellIdSchema,
   reason: reason.optional(),
@@ -129,11 +129,7 @@ export const hiveReopenParamsSchema = z.object({ id: cellIdSchema, reason: reaso
 export type HiveReopenParams = z.input<typeof hiveReopenParamsSchema>;
 export type HiveReopenCommand = z.output<typeof hiveReopenParamsSchema>;
 
-export const hiveDeleteParamsSchema = z.object({
-  id: cellIdSchema,
-  reason: reason.optional(),
-  force: z.boolean().default(false),
-});
+export const hiveDeleteParamsSchema = hiveCloseParamsSchema;
 export type HiveDeleteParams = z.input<typeof hiveDeleteParamsSchema>;
 export type HiveDeleteCommand = z.output<typeof hiveDeleteParamsSchema>;
 

@@ -28,6 +28,13 @@ function command<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return parsed.data;
 }
 
+/** MCP arguments (snake_case) as request params (camelCase), leaving out the absent ones. */
+function params(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== undefined) out[k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
 /** Leaves out empty values, so results stay short. */
 function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
   const out: Record<string, unknown> = {};
@@ -77,6 +84,9 @@ const detailOut = (d: CellDetail) =>
 const id = cellIdSchema.describe('Cell id, e.g. ap-3f8a or ap-3f8a.1');
 const priority = prioritySchema.describe('0 most urgent … 4 least; default 2');
 const files = z.array(z.string().min(1).max(1000)).max(500).describe('Workspace paths the work expects to touch');
+const title = z.string().min(1).max(500);
+const description = z.string().max(100_000);
+const labels = z.array(z.string().min(1).max(100)).max(50);
 
 export function hiveTools(svc: HiveService): McpTool[] {
   return [
@@ -99,28 +109,19 @@ export function hiveTools(svc: HiveService): McpTool[] {
       name: 'hive_create',
       description: 'Add a cell (task, bug, feature, chore) to the hive. depends_on lists cells that must close first. Returns the new id.',
       input: z.strictObject({
-        title: z.string().min(1).max(500),
-        description: z.string().max(100_000).optional(),
+        title,
+        description: description.optional(),
         type: z.enum(CELL_TYPES).optional(),
         priority: priority.optional(),
         parent: id.optional().describe('Epic or cell this one belongs under'),
-        labels: z.array(z.string().min(1).max(100)).max(50).optional(),
+        labels: labels.optional(),
         files: files.optional(),
         depends_on: z.array(id).max(100).optional(),
       }),
       profile: 'full',
       annotations: { destructiveHint: false, openWorldHint: false },
       async handler(args, call) {
-        const cmd = command(hiveCreateParamsSchema, {
-          title: args.title,
-          ...(args.description !== undefined ? { description: args.description } : {}),
-          ...(args.type ? { type: args.type } : {}),
-          ...(args.priority !== undefined ? { priority: args.priority } : {}),
-          ...(args.parent ? { parent: args.parent } : {}),
-          ...(args.labels ? { labels: args.labels } : {}),
-          ...(args.files ? { files: args.files } : {}),
-          ...(args.depends_on ? { dependsOn: args.depends_on } : {}),
-        });
+        const cmd = command(hiveCreateParamsSchema, params(args));
         return { cell: cellOut((await svc.create(cmd, call.agent.name)).cell) };
       },
     }),
@@ -129,15 +130,15 @@ export function hiveTools(svc: HiveService): McpTool[] {
       description:
         'Create an epic with its subtasks in one step (ids <epic>.1, <epic>.2, …). A subtask\'s depends_on may hold 1-based positions of sibling subtasks or cell ids.',
       input: z.strictObject({
-        title: z.string().min(1).max(500),
-        description: z.string().max(100_000).optional(),
+        title,
+        description: description.optional(),
         priority: priority.optional(),
-        labels: z.array(z.string().min(1).max(100)).max(50).optional(),
+        labels: labels.optional(),
         subtasks: z
           .array(
             z.strictObject({
-              title: z.string().min(1).max(500),
-              description: z.string().max(100_000).optional(),
+              title,
+              description: description.optional(),
               type: z.enum(CELL_TYPES).optional(),
               priority: priority.optional(),
               files: files.optional(),
@@ -150,20 +151,7 @@ export function hiveTools(svc: HiveService): McpTool[] {
       profile: 'full',
       annotations: { destructiveHint: false, openWorldHint: false },
       async handler(args, call) {
-        const cmd = command(hiveCreateEpicParamsSchema, {
-          title: args.title,
-          ...(args.description !== undefined ? { description: args.description } : {}),
-          ...(args.priority !== undefined ? { priority: args.priority } : {}),
-          ...(args.labels ? { labels: args.labels } : {}),
-          subtasks: args.subtasks.map((t) => ({
-            title: t.title,
-            ...(t.description !== undefined ? { description: t.description } : {}),
-            ...(t.type ? { type: t.type } : {}),
-            ...(t.priority !== undefined ? { priority: t.priority } : {}),
-            ...(t.files ? { files: t.files } : {}),
-            ...(t.depends_on ? { dependsOn: t.depends_on } : {}),
-          })),
-        });
+        const cmd = command(hiveCreateEpicParamsSchema, { ...params(args), subtasks: args.subtasks.map(params) });
         const r = await svc.createEpic(cmd, call.agent.name);
         return { epic: r.epic.id, subtasks: r.subtasks.map((s) => ({ id: s.id, title: s.title })) };
       },
@@ -183,17 +171,8 @@ export function hiveTools(svc: HiveService): McpTool[] {
       profile: 'full',
       annotations: { readOnlyHint: true, openWorldHint: false },
       async handler(args) {
-        const r = svc.list(
-          command(hiveListParamsSchema, {
-            limit: args.limit ?? 50,
-            ...(args.status ? { status: args.status } : {}),
-            ...(args.type ? { type: args.type } : {}),
-            ...(args.assignee ? { assignee: args.assignee } : {}),
-            ...(args.label ? { labels: [args.label] } : {}),
-            ...(args.parent ? { parent: args.parent } : {}),
-            ...(args.text ? { text: args.text } : {}),
-          }),
-        );
+        const { label, ...rest } = args;
+        const r = svc.list(command(hiveListParamsSchema, { ...params(rest), limit: args.limit ?? 50, ...(label ? { labels: [label] } : {}) }));
         return { total: r.total, cells: r.cells.map(summary) };
       },
     }),
@@ -213,31 +192,20 @@ export function hiveTools(svc: HiveService): McpTool[] {
         'Change a cell: title, description, status (open, in_progress, blocked), priority, type, labels, files. Changing the status of a cell another agent holds is refused unless force.',
       input: z.strictObject({
         id,
-        title: z.string().min(1).max(500).optional(),
-        description: z.string().max(100_000).optional(),
+        title: title.optional(),
+        description: description.optional(),
         status: z.enum(WORK_STATUSES).optional(),
         priority: priority.optional(),
         type: z.enum(CELL_TYPES).optional(),
-        add_labels: z.array(z.string().min(1).max(100)).max(50).optional(),
-        remove_labels: z.array(z.string().min(1).max(100)).max(50).optional(),
+        add_labels: labels.optional(),
+        remove_labels: labels.optional(),
         files: files.optional(),
         force: z.boolean().optional(),
       }),
       profile: 'full',
       annotations: { destructiveHint: false, openWorldHint: false },
       async handler(args, call) {
-        const cmd = command(hiveUpdateParamsSchema, {
-          id: args.id,
-          ...(args.title !== undefined ? { title: args.title } : {}),
-          ...(args.description !== undefined ? { description: args.description } : {}),
-          ...(args.status ? { status: args.status } : {}),
-          ...(args.priority !== undefined ? { priority: args.priority } : {}),
-          ...(args.type ? { type: args.type } : {}),
-          ...(args.add_labels ? { addLabels: args.add_labels } : {}),
-          ...(args.remove_labels ? { removeLabels: args.remove_labels } : {}),
-          ...(args.files ? { files: args.files } : {}),
-          ...(args.force !== undefined ? { force: args.force } : {}),
-        });
+        const cmd = command(hiveUpdateParamsSchema, params(args));
         return { cell: cellOut((await svc.change('apiary/hive/update', cmd, call.agent.name)).cell) };
       },
     }),
@@ -258,7 +226,7 @@ export function hiveTools(svc: HiveService): McpTool[] {
           const r = await svc.change('apiary/hive/release', command(hiveReleaseParamsSchema, { id: args.id, agent }), agent);
           return { released: r.cell.id, status: r.cell.status };
         }
-        const cmd = command(hiveClaimParamsSchema, { id: args.id, agent, ...(args.ttl_seconds !== undefined ? { ttlSeconds: args.ttl_seconds } : {}) });
+        const cmd = command(hiveClaimParamsSchema, params({ id: args.id, agent, ttl_seconds: args.ttl_seconds }));
         let cell = (await svc.change('apiary/hive/claim', cmd, agent)).cell;
         if (cell.status === 'open') {
           cell = (await svc.change('apiary/hive/update', command(hiveUpdateParamsSchema, { id: args.id, status: 'in_progress' }), agent)).cell;
@@ -273,7 +241,7 @@ export function hiveTools(svc: HiveService): McpTool[] {
       profile: 'core',
       annotations: { destructiveHint: false, openWorldHint: false },
       async handler(args, call) {
-        const cmd = command(hiveCloseParamsSchema, { id: args.id, ...(args.reason ? { reason: args.reason } : {}), ...(args.force !== undefined ? { force: args.force } : {}) });
+        const cmd = command(hiveCloseParamsSchema, params(args));
         const r = await svc.change('apiary/hive/close', cmd, call.agent.name);
         return { closed: r.cell.id, reason: r.cell.closeReason };
       },
@@ -285,7 +253,7 @@ export function hiveTools(svc: HiveService): McpTool[] {
       profile: 'full',
       annotations: { destructiveHint: false, openWorldHint: false },
       async handler(args, call) {
-        const cmd = command(hiveDepAddParamsSchema, { id: args.id, dependsOn: args.depends_on, ...(args.type ? { type: args.type } : {}) });
+        const cmd = command(hiveDepAddParamsSchema, params(args));
         const r = await svc.change('apiary/hive/depAdd', cmd, call.agent.name);
         return { cell: cellOut(r.cell) };
       },
