@@ -5,6 +5,7 @@ import { ApiaryError } from '../../shared/errors';
 import type { CallRequest, CallResult } from '../llm/gatewayTypes';
 import type { ToolHost } from './workerTools';
 import { WorkerInterrupt } from './workspaceFs';
+import { seededRng } from '../learning/rng';
 
 export interface ChaosInjection {
   kind: 'api_error' | 'timeout' | 'kill_worker' | 'delay_tool';
@@ -23,18 +24,6 @@ export interface ChaosRates {
 
 export const DEFAULT_CHAOS: ChaosRates = { apiError: 0.15, timeout: 0.05, killWorker: 0.1, delayTool: 0.2, delayMs: 200, timeoutMs: 300 };
 
-/** mulberry32: small, seedable, good enough for fault choices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class ChaosKill extends WorkerInterrupt {}
 
 export class Chaos {
@@ -46,7 +35,7 @@ export class Chaos {
     private readonly report: (i: ChaosInjection) => Promise<void> | void,
     private readonly rates: ChaosRates = DEFAULT_CHAOS,
   ) {
-    this.random = seededRandom(seed);
+    this.random = seededRng(seed);
   }
 
   private async inject(kind: ChaosInjection['kind'], target: string): Promise<void> {
