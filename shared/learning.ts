@@ -90,7 +90,8 @@ export interface LearningReport {
   outcomes: number;
   patterns: PatternView[];
   antiPatterns: AntiPatternView[];
-  router: { kinds: Array<{ kind: string; tiers: TierStat[] }>; history: RouterDay[] };
+  /** outcomesWithoutTier: outcomes of an unknown model, which the router leaves out. */
+  router: { kinds: Array<{ kind: string; tiers: TierStat[] }>; history: RouterDay[]; outcomesWithoutTier: number };
   /** Present only when the approvals service runs in this host. */
   trust?: TrustView[];
   reviewModel: { trained: boolean; samples: number };

@@ -112,6 +112,7 @@ export class LearningService {
       router: {
         kinds: m.router.kinds().map((kind) => ({ kind, tiers: m.router.stats(kind).map((s) => ({ ...s, meanReward: Math.round(s.meanReward * 100) / 100, successRate: Math.round(s.successRate * 100) / 100 })) })),
         history,
+        outcomesWithoutTier: m.untiered,
       },
       ...(trust ? { trust } : {}),
       reviewModel: { trained: m.predictReview({ tier: 'medium', errors: 0, retries: 0, tokens: 0, success: true }) !== null, samples: m.reviewSampleCount() },

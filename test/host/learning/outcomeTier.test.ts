@@ -78,6 +78,7 @@ describe('outside agents\u2019 outcomes and their tier (MCP)', function () {
     assert.equal(report.outcomes, 3);
     assert.deepEqual(report.router.kinds, []);
     assert.deepEqual(report.router.history, []);
+    assert.equal(report.router.outcomesWithoutTier, 3);
     assert.equal(h.host.ctx.services.get('learning').route({ kind: 'refactor' }).reason, 'cold-start');
   });
 
