@@ -6,6 +6,7 @@ import { CostChangedNotification, CostReportRequest, LlmConfigRequest } from '..
 import type { HostClient } from '../client';
 import type { HostState } from '../hostState';
 import { COST_COMMANDS, isFromCostView, type CostPanelState, type ToCostView } from '../../webview/cost/messages';
+import { RefreshScheduler } from '../webview/refresh';
 import { costViewHtml } from './html';
 
 /** Bursts of changes (many calls settling) become one refresh. */
@@ -21,11 +22,8 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private state: CostPanelState;
   private readonly disposables: vscode.Disposable[] = [];
-  private refreshTimer: NodeJS.Timeout | undefined;
   private midnightTimer: NodeJS.Timeout | undefined;
-  /** A change arrived while the view was hidden: refresh when it is shown. */
-  private stale = true;
-  private seq = 0;
+  private readonly refresher = new RefreshScheduler(() => this.fetch());
   private readonly changed = new vscode.EventEmitter<CostPanelState>();
   /** Fires after each state the panel was given (tests read figures from here, not pixels). */
   readonly onDidChange = this.changed.event;
@@ -36,17 +34,17 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   ) {
     this.state = { connection: connectionOf(client.state) };
     this.disposables.push(
-      client.onNotification(CostChangedNotification, () => this.schedule(COALESCE_MS)),
+      client.onNotification(CostChangedNotification, () => this.refresher.changed(COALESCE_MS)),
       client.onDidChangeState((s) => {
         const connection = connectionOf(s);
         if (connection === this.state.connection) return;
         this.state = { ...this.state, connection };
-        if (connection === 'ready') this.schedule(0);
+        if (connection === 'ready') this.refresher.changed(0);
         else this.post();
       }),
     );
     this.armMidnight();
-    if (this.state.connection === 'ready') this.schedule(0);
+    if (this.state.connection === 'ready') this.refresher.changed(0);
   }
 
   /** What the panel shows now. */
@@ -62,53 +60,46 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (!isFromCostView(message)) return;
       if (message.type === 'ready') {
         this.post();
-        if (this.stale) this.schedule(0);
+        this.refresher.setVisible(view.visible);
       } else {
         void vscode.commands.executeCommand(COST_COMMANDS[message.command]);
       }
     });
-    view.onDidChangeVisibility(() => {
-      if (view.visible && this.stale) this.schedule(0);
-    });
+    view.onDidChangeVisibility(() => this.refresher.setVisible(view.visible));
     view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
+      if (this.view !== view) return;
+      this.view = undefined;
+      this.refresher.setVisible(true);
     });
+    this.refresher.setVisible(view.visible);
   }
 
   /** Fetches the report now (also after commands that change budgets or settings). */
-  async refresh(): Promise<void> {
-    this.refreshTimer = undefined;
+  refresh(): Promise<void> {
+    return this.refresher.now();
+  }
+
+  private async fetch(): Promise<void> {
     if (this.client.state.kind !== 'ready') {
       this.state = { ...this.state, connection: connectionOf(this.client.state) };
       this.post();
       return;
     }
-    const seq = ++this.seq;
     try {
       const [report, config] = await Promise.all([this.client.request(CostReportRequest, {}), this.client.request(LlmConfigRequest)]);
-      if (seq !== this.seq) return;
       this.state = { connection: 'ready', report, config };
     } catch (err) {
-      if (seq !== this.seq) return;
       const { error: _previous, ...rest } = this.state;
       this.state = { ...rest, error: `Could not read the cost report: ${err instanceof Error ? err.message : String(err)}` };
     }
-    this.stale = false;
     this.post();
   }
 
   dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refresher.dispose();
     if (this.midnightTimer) clearTimeout(this.midnightTimer);
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
-  }
-
-  private schedule(delayMs: number): void {
-    this.stale = true;
-    // Hidden views catch up when shown; a pending refresh already covers this change.
-    if ((this.view && !this.view.visible) || this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => void this.refresh(), delayMs);
   }
 
   private post(): void {
@@ -122,7 +113,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const now = Date.now();
     const next = Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000 + 1000;
     this.midnightTimer = setTimeout(() => {
-      this.schedule(0);
+      this.refresher.changed(0);
       this.armMidnight();
     }, next - now);
     this.midnightTimer.unref?.();

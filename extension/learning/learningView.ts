@@ -5,6 +5,7 @@ import { LearningReportRequest } from '../../shared/learning';
 import type { HostClient } from '../client';
 import type { HostState } from '../hostState';
 import { isFromLearningView, LEARNING_COMMANDS, type LearningPanelState, type ToLearningView } from '../../webview/learning/messages';
+import { RefreshScheduler } from '../webview/refresh';
 import { learningViewHtml } from './html';
 
 export const LEARNING_VIEW_ID = 'apiary.learning';
@@ -20,9 +21,7 @@ export class LearningViewProvider implements vscode.WebviewViewProvider, vscode.
   private view: vscode.WebviewView | undefined;
   private state: LearningPanelState;
   private readonly disposables: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private stale = true;
-  private seq = 0;
+  private readonly refresher = new RefreshScheduler(() => this.fetch());
   private readonly changed = new vscode.EventEmitter<LearningPanelState>();
   /** Fires after each state the view was given (tests read figures here, not pixels). */
   readonly onDidChange = this.changed.event;
@@ -34,17 +33,17 @@ export class LearningViewProvider implements vscode.WebviewViewProvider, vscode.
     this.state = { connection: connectionOf(client.state) };
     this.disposables.push(
       client.onStoreChanged((c) => {
-        if (c.types.some((t) => RELEVANT.test(t))) this.schedule(COALESCE_MS);
+        if (c.types.some((t) => RELEVANT.test(t))) this.refresher.changed(COALESCE_MS);
       }),
       client.onDidChangeState((s) => {
         const connection = connectionOf(s);
         if (connection === this.state.connection) return;
         this.state = { ...this.state, connection };
-        if (connection === 'ready') this.schedule(0);
+        if (connection === 'ready') this.refresher.changed(0);
         else this.post();
       }),
     );
-    if (this.state.connection === 'ready') this.schedule(0);
+    if (this.state.connection === 'ready') this.refresher.changed(0);
   }
 
   current(): LearningPanelState {
@@ -59,48 +58,43 @@ export class LearningViewProvider implements vscode.WebviewViewProvider, vscode.
       if (!isFromLearningView(message)) return;
       if (message.type === 'ready') {
         this.post();
-        if (this.stale) this.schedule(0);
+        this.refresher.setVisible(view.visible);
       } else void vscode.commands.executeCommand(LEARNING_COMMANDS[message.command]);
     });
-    view.onDidChangeVisibility(() => {
-      if (view.visible && this.stale) this.schedule(0);
-    });
+    view.onDidChangeVisibility(() => this.refresher.setVisible(view.visible));
     view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
+      if (this.view !== view) return;
+      this.view = undefined;
+      this.refresher.setVisible(true);
     });
+    this.refresher.setVisible(view.visible);
   }
 
-  async refresh(): Promise<void> {
-    this.timer = undefined;
+  /** Fetches the report now, shown or not. */
+  refresh(): Promise<void> {
+    return this.refresher.now();
+  }
+
+  private async fetch(): Promise<void> {
     if (this.client.state.kind !== 'ready') {
       this.state = { ...this.state, connection: connectionOf(this.client.state) };
       this.post();
       return;
     }
-    const seq = ++this.seq;
     try {
       const report = await this.client.request(LearningReportRequest);
-      if (seq !== this.seq) return;
       this.state = { connection: 'ready', report };
     } catch (err) {
-      if (seq !== this.seq) return;
       const { error: _previous, ...rest } = this.state;
       this.state = { ...rest, error: `Could not read the learning report: ${err instanceof Error ? err.message : String(err)}` };
     }
-    this.stale = false;
     this.post();
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.refresher.dispose();
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
-  }
-
-  private schedule(delayMs: number): void {
-    this.stale = true;
-    if ((this.view && !this.view.visible) || this.timer) return;
-    this.timer = setTimeout(() => void this.refresh(), delayMs);
   }
 
   private post(): void {

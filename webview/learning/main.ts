@@ -9,6 +9,7 @@ import { isToLearningView, type FromLearningView, type LearningCommand, type Lea
 
 interface VsCodeApi {
   postMessage(message: FromLearningView): void;
+  getState(): unknown;
   setState(state: LearningPanelState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -87,4 +88,7 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   vscode.setState(e.data.state);
   render(e.data.state);
 });
+// Shown again after being hidden (the page was unloaded): draw the last figures until fresh ones come.
+const saved = vscode.getState();
+if (saved && typeof saved === 'object' && 'connection' in saved) render(saved as LearningPanelState);
 vscode.postMessage({ type: 'ready' });
