@@ -8,7 +8,7 @@ import type { AppendResult } from '../../shared/protocol';
 import { checkExpectedVersion } from './expectedVersion';
 import { MAX_PAYLOAD } from './framing';
 import type { Frame, SegmentLog } from './segmentLog';
-import { StreamIndex } from './streamIndex';
+import { GENERATED_ID_PREFIX, isGeneratedId, StreamIndex } from './streamIndex';
 
 export interface AppendOp {
   stream: string;
@@ -83,6 +83,14 @@ export class EventStore {
     }
     // Idempotency: a retried transaction (every id already known) is answered, not written.
     const given = ops.flatMap((o) => o.events.map((e) => e.id)).filter((id): id is string => id !== undefined);
+    const reserved = given.find(isGeneratedId);
+    if (reserved !== undefined) {
+      throw new ApiaryError(
+        'invalid_params',
+        `event id ${reserved} uses the prefix ${GENERATED_ID_PREFIX}, which is reserved for ids the store generates`,
+        'Choose ids of your own form (e.g. "mail:<box>:<n>"), or leave id out and the store makes one.',
+      );
+    }
     if (new Set(given).size !== given.length) {
       throw new ApiaryError('invalid_params', 'the same event id appears twice in one append', 'Give every event its own id.');
     }
@@ -120,7 +128,7 @@ export class EventStore {
       for (const e of op.events) {
         version += 1;
         const env: EventEnvelope = {
-          id: e.id ?? randomUUID(),
+          id: e.id ?? GENERATED_ID_PREFIX + randomUUID(),
           stream: op.stream,
           version,
           position,

@@ -1,5 +1,14 @@
 // What the store must know to accept an append without reading the log: each stream's version
 // and which event ids exist (idempotency). Rebuilt by replay, carried in snapshots.
+//
+// Only ids a caller chose are kept. An id the store generated (GENERATED_ID_PREFIX, which callers
+// may not use) is a fresh UUID no retry can carry, so remembering it would buy nothing — and it
+// was most of the index's memory, of the time a replay spends on it, and of each snapshot's size.
+
+/** Ids the store generates begin with this; appends that bring their own such ids are refused. */
+export const GENERATED_ID_PREFIX = 'evt_';
+
+export const isGeneratedId = (id: string): boolean => id.startsWith(GENERATED_ID_PREFIX);
 
 export interface StreamIndexSnapshot {
   versions: Array<[string, number]>;
@@ -21,7 +30,7 @@ export class StreamIndex {
   }
 
   record(id: string, stream: string, version: number, position: number): void {
-    this.ids.set(id, position);
+    if (!isGeneratedId(id)) this.ids.set(id, position);
     this.versions.set(stream, version);
   }
 

@@ -174,7 +174,7 @@ describe('optimistic concurrency (expected version)', () => {
     });
     const [a, b] = store.events.read({});
     assert.deepEqual(a, { id: 'e-1', stream: 's', version: 1, position: 1, type: 't.one', ts: now.toISOString(), actor: 'alice', causationId: 'cause-own', correlationId: 'corr-9', data: { k: 1 } });
-    assert.match(b!.id, /^[0-9a-f-]{36}$/);
+    assert.match(b!.id, /^evt_[0-9a-f-]{36}$/);
     assert.equal(b!.causationId, 'cause-meta');
     assert.equal(b!.data, null);
   });

@@ -117,4 +117,23 @@ describe('idempotent appends (by event id)', () => {
     assert.deepEqual(r.positions, [1, 2]);
     assert.equal(store.head, 2);
   });
+
+  it('gives an event without an id a fresh one of its own form, and keeps it out of the id index', async () => {
+    await store.events.append('notes', [{ type: 'note.added', data: {} }, { type: 'note.added', data: {} }], 'any', meta);
+    const ids = store.events.read({}).map((e) => e.id);
+    assert.equal(new Set(ids).size, 2);
+    for (const id of ids) assert.match(id, /^evt_[0-9a-f-]{36}$/);
+    assert.equal(store.events.index.positionOf(ids[0]!), undefined, 'no retry can carry an id it never chose');
+    assert.deepEqual(store.events.index.toJSON().ids, []);
+  });
+
+  it('refuses ids in the form reserved for generated ones, and writes nothing', async () => {
+    await store.events.append('notes', [{ type: 'note.added', data: {} }], 'any', meta);
+    const taken = store.events.read({})[0]!.id;
+    const err = await refusal(() => store.events.append('notes', evs('fine', taken), 'any', meta));
+    assert.equal(err.code, 'invalid_params');
+    assert.match(err.message, /evt_.*reserved/);
+    assert.equal(store.head, 1);
+    assert.equal(store.events.version('notes'), 1);
+  });
 });
