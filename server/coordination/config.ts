@@ -43,6 +43,7 @@ export function policyFrom(raw: unknown): { policy: CoordinationPolicy; warning:
 /** The workspace's coordination policy, re-read when the config file's mtime or size changes. */
 export class PolicySource {
   private stamp = '';
+  private checkedAt = 0;
   private current: CoordinationPolicy = { ...DEFAULT_POLICY };
 
   constructor(
@@ -50,7 +51,14 @@ export class PolicySource {
     private readonly warn: (message: string) => void = () => {},
   ) {}
 
-  get(): CoordinationPolicy {
+  /**
+   * The policy; `maxAgeMs` lets a hot read (lock_check) reuse one checked that recently instead of
+   * a file-system stat per call. Decisions pass nothing: they always see the file as it is now.
+   */
+  get(maxAgeMs = 0): CoordinationPolicy {
+    const checkedAt = Date.now();
+    if (maxAgeMs > 0 && this.stamp !== '' && checkedAt - this.checkedAt < maxAgeMs) return this.current;
+    this.checkedAt = checkedAt;
     const file = path.join(this.apiaryDir, CONFIG_FILE);
     let stamp = 'missing';
     try {

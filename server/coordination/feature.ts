@@ -94,7 +94,7 @@ export function coordinationFeature(opts: CoordinationFeatureOptions = {}): Feat
     async start(ctx, rpc) {
       const policy = new PolicySource(ctx.paths.apiary, (m) => ctx.log.warn(m));
       const files = new WorkspaceFiles(ctx.paths.workspace, { now: () => ctx.now(), ...opts.files });
-      const svc = new CoordinationService({ store: ctx.store, now: () => ctx.now(), policy: () => policy.get(), files: () => files.current() });
+      const svc = new CoordinationService({ store: ctx.store, now: () => ctx.now(), policy: (maxAgeMs) => policy.get(maxAgeMs), files: () => files.current() });
       service = svc;
       ctx.services.provide('coordination', svc);
       // MCP sessions register as agents here (the MCP server starts after every other feature).

@@ -64,12 +64,18 @@ export type AgentRegisterInput = z.output<typeof agentRegisterParamsSchema>;
 export interface CoordinationServiceOptions {
   store: Store;
   now(): number;
-  /** The workspace's policy, read fresh for every decision (mode can change without a restart). */
-  policy(): CoordinationPolicy;
+  /**
+   * The workspace's policy, read fresh for every decision (mode can change without a restart);
+   * hot reads may accept one checked up to `maxAgeMs` ago.
+   */
+  policy(maxAgeMs?: number): CoordinationPolicy;
   /** Workspace files for globs too general to compare structurally. */
   files?(): readonly string[];
   newId?(): string;
 }
+
+/** How stale a policy lock_check may use: the config file is stat'ed at most this often for reads. */
+const READ_POLICY_MAX_AGE_MS = 1000;
 
 /** Short random ids people can type: `mail read 3f9a0c2b1d`. */
 export function shortId(): string {
@@ -80,6 +86,7 @@ export class CoordinationService {
   readonly writer: DecisionWriter;
   private index: ReservationIndex | null = null;
   private indexNocase = false;
+  private names: { head: number; byKey: Map<string, string> } | null = null;
   private readonly off: () => void;
   private readonly newId: () => string;
 
@@ -156,8 +163,8 @@ export class CoordinationService {
   // ── reservations ──────────────────────────────────────────────────────────────────────────
 
   /** The path index over open reservations, rebuilt after lock events. */
-  reservationIndex(): ReservationIndex {
-    const nocase = this.opts.policy().nocase;
+  reservationIndex(policyMaxAgeMs = 0): ReservationIndex {
+    const nocase = this.opts.policy(policyMaxAgeMs).nocase;
     if (!this.index || this.indexNocase !== nocase) {
       this.index = ReservationIndex.build(q.openReservations(this.db), { nocase });
       this.indexNocase = nocase;
@@ -207,9 +214,22 @@ export class CoordinationService {
     return { reservations };
   }
 
+  /**
+   * lock_check is the hottest read MCP clients make: the agent's spelling comes from a name map
+   * kept until the next commit, and the case rule from a policy at most a second old.
+   */
   check(params: z.output<typeof lockCheckParamsSchema>): CheckResult {
-    const agent = params.agent === undefined ? undefined : (findAgent(this.agentRecords(), params.agent)?.name ?? params.agent);
-    return checkPaths(this.reservationIndex(), params.paths, { ...(agent !== undefined ? { agent } : {}), now: this.now() });
+    const agent = params.agent === undefined ? undefined : (this.agentNames().get(params.agent.toLowerCase()) ?? params.agent);
+    return checkPaths(this.reservationIndex(READ_POLICY_MAX_AGE_MS), params.paths, { ...(agent !== undefined ? { agent } : {}), now: this.now() });
+  }
+
+  /** Registered spelling by lower-cased name, as of the store's head. */
+  private agentNames(): Map<string, string> {
+    const head = this.opts.store.head;
+    if (this.names?.head !== head) {
+      this.names = { head, byKey: new Map(q.listAgents(this.db, this.now()).map((a) => [a.name.toLowerCase(), a.name])) };
+    }
+    return this.names.byKey;
   }
 
   forceRelease(req: LockForceReleaseInput): Promise<{ released: Reservation }> {

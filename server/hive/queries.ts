@@ -104,6 +104,15 @@ export function readyCells(db: Database, query: HiveReadyQuery & { now: number }
   return statements(db).all(sql, params).map(toSummary);
 }
 
+/**
+ * When the ready queue may next change by time alone: the earliest claim expiry after `now`
+ * (an expired claim puts its cell back in the queue). Null when no claim will expire.
+ */
+export function nextClaimExpiry(db: Database, now: number): number | null {
+  const t = statements(db).get('SELECT MIN(claim_expires_ms) AS t FROM hive_cells WHERE claim_expires_ms > ?', [now])?.t;
+  return typeof t === 'number' ? t : null;
+}
+
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
 }

@@ -16,7 +16,7 @@ import { toRecord } from './core/record';
 import { cellNotFound } from './core/refusals';
 import type { DecideContext, HiveView } from './core/view';
 import { iso } from './core/view';
-import { exportHiveJsonl, findCells, getCell, hiveView, listCells, readyCells, showCell } from './queries';
+import { exportHiveJsonl, findCells, getCell, hiveView, listCells, nextClaimExpiry, readyCells, showCell } from './queries';
 import { HiveWriter } from './writer';
 import { openBlockersOfAll } from './viewQueries';
 
@@ -38,8 +38,12 @@ export interface HiveImportOutcome {
   purged: number;
 }
 
+/** Distinct ready-queue queries remembered at once (limit × type × label × assignee in use). */
+const READY_CACHE_SIZE = 64;
+
 export class HiveService {
   readonly writer: HiveWriter;
+  private readonly readyCache = new Map<string, { head: number; at: number; until: number; result: HiveListResult }>();
 
   constructor(private readonly opts: HiveServiceOptions) {
     this.writer = new HiveWriter(opts.store);
@@ -130,9 +134,21 @@ export class HiveService {
 
   // ── reads ─────────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * The ready queue. MCP clients poll it, so an answer is kept per query until the log moves on
+   * (store head) or a claim expires (the only way time alone changes it). Callers must not mutate it.
+   */
   ready(query: HiveReadyQuery): HiveListResult {
-    const cells = readyCells(this.db, { ...query, now: this.opts.now() });
-    return { cells, total: cells.length };
+    const now = this.opts.now();
+    const head = this.opts.store.head;
+    const key = JSON.stringify([query.limit, query.assignee ?? null, query.type ?? null, query.label ?? null]);
+    const hit = this.readyCache.get(key);
+    if (hit && hit.head === head && now >= hit.at && now < hit.until) return hit.result;
+    const cells = readyCells(this.db, { ...query, now });
+    const result = { cells, total: cells.length };
+    if (this.readyCache.size >= READY_CACHE_SIZE) this.readyCache.clear();
+    this.readyCache.set(key, { head, at: now, until: nextClaimExpiry(this.db, now) ?? Infinity, result });
+    return result;
   }
 
   list(query: HiveListQuery): HiveListResult {

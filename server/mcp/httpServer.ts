@@ -252,7 +252,7 @@ function readJson(req: http.IncomingMessage): Promise<BodyRead> {
 }
 
 function refuseBody(res: http.ServerResponse, read: Extract<BodyRead, { ok: false }>): void {
-  reply(res, read.status, { code: 'invalid_params', message: read.message }, read.status === 400 ? -32700 : undefined);
+  reply(res, read.status, { code: 'invalid_params', message: read.message }, read.rpcCode ?? (read.status === 400 ? -32700 : undefined));
 }
 
 /** A JSON-RPC error body, so MCP clients can show it, carrying our structured error as data. */

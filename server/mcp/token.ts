@@ -54,23 +54,26 @@ export function ensureToken(file: string): { token: string; created: boolean; no
   return { token, created: true, notes };
 }
 
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
 /** Constant-time comparison: hashing first makes both sides the same length. */
 export function tokensEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** The host's current token: checked on every request, rotated in memory and on disk at once. */
 export class TokenStore {
-  private current: string;
+  /** The current token's digest, kept so each request hashes only what it sent. */
+  private current: Buffer;
   private readonly listeners: Array<() => void> = [];
 
   constructor(
     readonly file: string,
     initial: string,
   ) {
-    this.current = initial;
+    this.current = digest(initial);
   }
 
   static open(apiaryDir: string): { store: TokenStore; notes: string[] } {
@@ -80,14 +83,14 @@ export class TokenStore {
   }
 
   matches(given: string): boolean {
-    return tokensEqual(given, this.current);
+    return timingSafeEqual(digest(given), this.current);
   }
 
   /** Replaces the token; from now on the old one is refused. */
   rotate(): void {
     const next = newToken();
     writeToken(this.file, next);
-    this.current = next;
+    this.current = digest(next);
     for (const l of this.listeners) l();
   }
 

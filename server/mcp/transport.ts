@@ -10,16 +10,18 @@ import type http from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { StreamableHTTPServerTransport, type StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
-  isJSONRPCErrorResponse,
   isJSONRPCRequest,
-  isJSONRPCResultResponse,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 
-export type BodyRead = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
+/** A request body read, or why it could not be (`rpcCode`: the JSON-RPC error code; a parse error when absent). */
+export type BodyRead = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string; rpcCode?: number };
+
+/** JSON-RPC's "Invalid Request". */
+const INVALID_REQUEST = -32600;
 
 export interface SessionTransportOptions extends StreamableHTTPServerTransportOptions {
   allowedHosts: string[];
@@ -78,10 +80,14 @@ export class SessionTransport implements Transport {
     const read = await readBody();
     if (!read.ok) return refuse(res, read);
     const message = read.value;
-    if (!isJSONRPCRequest(message) || message.method === 'initialize' || wantsProgress(message.params) || this.direct.has(message.id)) {
+    if (!isJSONRPCRequest(message) || message.method === 'initialize' || wantsProgress(message.params)) {
       return this.sdk.handleRequest(req, res, message);
     }
     const id = message.id;
+    if (this.direct.has(id)) {
+      // Its answer could not be told from the pending one's.
+      return refuse(res, { ok: false, status: 400, message: `request id ${JSON.stringify(id)} is already in use by a request in progress`, rpcCode: INVALID_REQUEST });
+    }
     this.direct.set(id, res);
     // A client that gives up (cancels, disconnects) closes the response: its answer is then dropped.
     res.once('close', () => {
@@ -91,7 +97,8 @@ export class SessionTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    const isResponse = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+    // The server's own messages are well-formed: a response is what carries a result or an error.
+    const isResponse = 'result' in message || 'error' in message;
     const requestId = isResponse ? message.id : options?.relatedRequestId;
     const res = requestId === undefined ? undefined : this.direct.get(requestId);
     // Not a direct request's (or its client left: the SDK then reports it undeliverable, as for its own).
@@ -99,9 +106,11 @@ export class SessionTransport implements Transport {
     // A direct request asked for no progress; like the SDK's JSON mode, related notifications are not sent.
     if (!isResponse) return;
     this.direct.delete(requestId);
-    const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json' };
+    const body = JSON.stringify(message);
+    // A known length (not chunked): header and body leave in one write.
+    const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
     if (this.sessionId !== undefined) headers['mcp-session-id'] = this.sessionId;
-    res.writeHead(200, headers).end(JSON.stringify(message));
+    res.writeHead(200, headers).end(body);
   }
 
   /**

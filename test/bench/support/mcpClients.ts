@@ -23,6 +23,8 @@ export interface ToolFigures {
   p99: number;
   mean: number;
   callsPerSecond: number;
+  /** CPU time (user + system) this client process spent per measured call, in ms. */
+  clientCpuMs: number;
 }
 
 export interface McpClientsReport {
@@ -63,13 +65,16 @@ async function drive(clients: Client[], total: number, call: Call): Promise<{ sa
 
 async function measure(clients: Client[], spec: McpClientsSpec, call: Call): Promise<ToolFigures> {
   await drive(clients, spec.warmup, call);
+  const cpu = process.cpuUsage();
   const { samples, seconds } = await drive(clients, spec.calls, call);
+  const used = process.cpuUsage(cpu);
   const sorted = samples.sort((a, b) => a - b);
   return {
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
     callsPerSecond: spec.calls / seconds,
+    clientCpuMs: (used.user + used.system) / 1000 / spec.calls,
   };
 }
 
