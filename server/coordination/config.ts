@@ -1,6 +1,7 @@
 // The `locks` section of `.apiary/config.json` (local to this workspace's host, never committed):
 //   { "locks": { "mode": "enforce" | "advisory", "inactiveAfterSeconds": 300, "forceReleaseAfterSeconds": 900 } }
-// Read again whenever the file changes (a cheap stat per decision), so switching a workspace to
+// Read again whenever the file changes (a cheap stat per decision; hot reads such as lock_check
+// stat it at most once a second), so switching a workspace to
 // advisory needs no host restart. A missing file gives the defaults; an invalid one also does,
 // with a warning saying what was ignored, so a typo never stops the host.
 import fs from 'node:fs';

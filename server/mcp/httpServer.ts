@@ -139,7 +139,7 @@ export class McpHttpServer {
       this.opts.log.debug(`MCP request refused (${verdict.status}): ${verdict.message}`);
       return reply(res, verdict.status, verdict);
     }
-    const pathname = new URL(req.url ?? '/', `http://${LOOPBACK}`).pathname;
+    const pathname = req.url === MCP_PATH ? MCP_PATH : new URL(req.url ?? '/', `http://${LOOPBACK}`).pathname;
     if (pathname !== MCP_PATH) {
       return reply(res, 404, { code: 'not_found', message: `no endpoint at ${pathname}`, hint: `The MCP endpoint is ${this.url}.` });
     }

@@ -103,7 +103,8 @@ export class SessionTransport implements Transport {
     const res = requestId === undefined ? undefined : this.direct.get(requestId);
     // Not a direct request's (or its client left: the SDK then reports it undeliverable, as for its own).
     if (requestId === undefined || !res) return this.sdk.send(message, options);
-    // A direct request asked for no progress; like the SDK's JSON mode, related notifications are not sent.
+    // A direct request asked for no progress; as in the SDK's JSON mode, messages related to it
+    // (notifications, server-to-client requests) are not sent. Our tools send none but progress.
     if (!isResponse) return;
     this.direct.delete(requestId);
     const body = JSON.stringify(message);
