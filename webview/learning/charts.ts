@@ -42,6 +42,7 @@ export function rewardChart(history: RouterDay[]): HTMLElement {
     'figure',
     { class: 'reward' },
     chart,
-    el('figcaption', { class: 'chart-axis' }, el('span', {}, days[0] ?? ''), el('span', { class: 'legend' }, ...TIERS.map((t) => el('span', { class: `key tier-${t}` }, t))), el('span', {}, days[days.length - 1] ?? '')),
+    // One day of history is one date, not the same date at both ends of the axis.
+    el('figcaption', { class: 'chart-axis' }, el('span', {}, days[0] ?? ''), el('span', { class: 'legend' }, ...TIERS.map((t) => el('span', { class: `key tier-${t}` }, t))), days.length > 1 ? el('span', {}, days[days.length - 1]!) : null),
   );
 }
