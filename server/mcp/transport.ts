@@ -34,6 +34,8 @@ export class SessionTransport implements Transport {
   private readonly direct = new Map<RequestId, http.ServerResponse>();
   private readonly allowedHosts: ReadonlySet<string>;
   private readonly allowedOrigins: ReadonlySet<string>;
+  /** Closed: every later request goes to the SDK, which answers that the session is gone. */
+  private ended = false;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -45,6 +47,7 @@ export class SessionTransport implements Transport {
     this.sdk.onmessage = (message, extra) => this.onmessage?.(message, extra);
     this.sdk.onerror = (error) => this.onerror?.(error);
     this.sdk.onclose = () => {
+      this.ended = true;
       this.dropDirect();
       this.onclose?.();
     };
@@ -107,6 +110,7 @@ export class SessionTransport implements Transport {
     // (notifications, server-to-client requests) are not sent. Our tools send none but progress.
     if (!isResponse) return;
     this.direct.delete(requestId);
+    if (res.destroyed || res.writableEnded) return;
     const body = JSON.stringify(message);
     // A known length (not chunked): header and body leave in one write.
     const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
@@ -119,7 +123,7 @@ export class SessionTransport implements Transport {
    * exactly right (Accept, Content-Type, protocol version, Host, Origin). Any doubt: the SDK decides.
    */
   private mayTakeDirectly(req: http.IncomingMessage): boolean {
-    if (req.method !== 'POST' || this.sessionId === undefined) return false;
+    if (req.method !== 'POST' || this.sessionId === undefined || this.ended) return false;
     const h = req.headers;
     const accept = h.accept;
     if (!accept || !accept.includes('application/json') || !accept.includes('text/event-stream')) return false;
