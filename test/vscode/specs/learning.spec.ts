@@ -102,6 +102,19 @@ describe('VS Code: the Learning view and shared memory', () => {
     for (const name of ['learning-view-dark', 'learning-view-light']) assert.ok(fs.existsSync(path.join(artifacts, `${name}-sidebar.png`)));
   });
 
+  it('catches up with an outcome recorded while its section was collapsed, once it is expanded again', async () => {
+    const { workbench } = vscodeRig();
+    const header = workbench.view('Learning').locator('.pane-header');
+    await header.click({ position: { x: 8, y: 10 } });
+    await workbench.page.locator('.part.sidebar .pane-header[aria-expanded="false"]', { hasText: /learning/i }).waitFor({ state: 'attached', timeout: 10_000 });
+    await record({ kind: 'docs', tier: 'small', success: true, patterns: [ESTABLISHED] });
+    await workbench.page.waitForTimeout(1000);
+    await showOnlySection('Learning');
+    frame = await sectionWebview('Learning', 'Apiary Learning');
+    await frameText(frame, '.summary', /^11 outcomes learned from/);
+    assert.match(await frameText(frame, '#router .mix[data-kind="docs"]', /2 tasks/), /docs\s+2 tasks/);
+  });
+
   it('"Apiary: Remember…" stores what the human types, with tags; the CLI finds it by a paraphrase', async () => {
     const { workbench, workspace } = vscodeRig();
     await workbench.runCommand('Apiary: Remember…');
