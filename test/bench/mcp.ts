@@ -129,11 +129,11 @@ export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResul
     metrics['host CPU per call'] = {
       value: round(hostCpuMs, 3),
       unit: 'ms',
-      goal: `informational (the host process's CPU time over every call, both tools and warm-ups${inProcess ? ', the clients\' included' : ''}; about 1000/x calls/s per core)`,
+      goal: `informational (host process, every call and warm-up${inProcess ? ', clients included' : ''}; ~1000/x calls/s per core)`,
     };
     if (!inProcess) {
       for (const [tool, f] of [['hive_ready', readyFigures], ['lock_check', checkFigures]] as const) {
-        metrics[`${tool} client CPU per call`] = { value: round(f.clientCpuMs, 3), unit: 'ms', goal: 'informational (the client process, the same machine\'s cores)' };
+        metrics[`${tool} client CPU per call`] = { value: round(f.clientCpuMs, 3), unit: 'ms', goal: 'informational (the clients\' process, on the same cores)' };
       }
     }
     metrics.cells = { value: sizes.cells, unit: 'cells', goal: 'informational' };

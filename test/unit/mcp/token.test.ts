@@ -58,6 +58,15 @@ describe('the workspace token', () => {
     assert.deepEqual(fs.readdirSync(dir), ['token'], 'no temporary files left behind');
   });
 
+  it('matches only the exact current token: a prefix, a longer one, an empty or a non-ASCII one are refused without throwing', () => {
+    const { store } = TokenStore.open(dir);
+    const token = fs.readFileSync(store.file, 'utf8').trim();
+    assert.ok(store.matches(token));
+    for (const wrong of [token.slice(0, -1), token + 'x', '', 'é'.repeat(token.length), token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')]) {
+      assert.equal(store.matches(wrong), false, JSON.stringify(wrong));
+    }
+  });
+
   it('compares tokens of any length without throwing', () => {
     assert.ok(tokensEqual('abc', 'abc'));
     assert.ok(!tokensEqual('abc', 'abcd'));
