@@ -34,6 +34,7 @@ export async function sectionWebview(section: string, title: string, timeoutMs =
       return await webviewFrame(title, timeoutMs);
     } catch (err) {
       if (attempt >= 2) throw err;
+      console.log(`      (the ${section} section stayed blank: collapsing and expanding it)`);
       const header = workbench.view(section).locator('.pane-header');
       for (const want of ['false', 'true']) {
         await header.click({ position: { x: 8, y: 10 } });
