@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { EventEnvelope } from '../../../shared/events';
+import type { EventEnvelope, NewEvent } from '../../../shared/events';
 import type { Projection } from '../../../server/store/projection';
 import type { Store } from '../../../server/store/store';
 import { cleanTempDirs, crash, dumpTables, openStore, tempDir } from './helpers';
@@ -85,6 +85,30 @@ describe('projection engine', () => {
     assert.equal(store.db.exec('SELECT count(*) FROM notes')[0]!.values[0]![0], 5);
     assert.deepEqual(countsOf(store.db, 'fragile'), { 'note.added': 2 }, 'nothing after the fault reached it');
     assert.deepEqual(checkpoints(store), { fragile: 2, notes: 5 });
+    crash(store);
+  });
+
+  it('on a batch that fails, undoes the batch and applies its events one by one, stopping at the one that fails', async () => {
+    const broken = { on: true };
+    const inner = fragileProjection(broken);
+    let batches = 0;
+    // A batch-capable read model whose batch writes everything and then fails on the poisoned note.
+    const batching: Projection = {
+      ...inner,
+      applyBatch(db, events) {
+        batches++;
+        for (const e of events) inner.apply(db, e);
+      },
+    };
+    const errors: string[] = [];
+    const store = await openStore(tempDir(), [batching, notesProjection()], { onProjectionError: (name, e) => errors.push(`${name}@${e.position}`) });
+    const note = (id: string, poison = false): NewEvent => ({ type: 'note.added', data: { id, text: id, ...(poison ? { poison } : {}) } });
+    await store.events.append('batch', [note('a'), note('b'), note('c', true), note('d')], 'any', meta);
+    assert.equal(batches, 1, 'the four events went to applyBatch together');
+    assert.deepEqual(errors, ['fragile@3']);
+    assert.deepEqual(countsOf(store.db, 'fragile'), { 'note.added': 2 }, 'the events before the failing one, once each; none after it');
+    assert.equal(store.projections().find((p) => p.name === 'fragile')!.faulted, 'cannot digest this note (at position 3)');
+    assert.equal(store.db.exec('SELECT count(*) FROM notes')[0]!.values[0]![0], 4, 'the other read model took the whole batch');
     crash(store);
   });
 
