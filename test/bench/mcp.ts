@@ -15,7 +15,7 @@ import { hostFeatures } from '../../server/main';
 import { progress } from './support/progress';
 import { round, type BenchResult, type Metric } from './support/result';
 import { spawnBenchChild } from './support/child';
-import { runMcpClients, type McpClientsReport, type McpClientsSpec } from './support/mcpClients';
+import { runMcpClients, type ClientFetch, type McpClientsReport, type McpClientsSpec } from './support/mcpClients';
 
 export interface McpBenchSizes {
   cells: number;
@@ -78,6 +78,14 @@ function clientsInProcess(): boolean {
   return process.env.APIARY_BENCH_MCP_CLIENTS === 'in-process';
 }
 
+/** The clients' HTTP: a keep-alive node:http fetch by default; `APIARY_BENCH_MCP_FETCH=undici` gives them Node's global fetch (the SDK's default). */
+function clientFetch(): ClientFetch {
+  const v = process.env.APIARY_BENCH_MCP_FETCH;
+  if (v === undefined || v === '' || v === 'node-http') return 'node-http';
+  if (v === 'undici') return 'undici';
+  throw new Error(`APIARY_BENCH_MCP_FETCH must be node-http or undici, not ${JSON.stringify(v)}`);
+}
+
 export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apiary-bench-mcp-'));
   const host = await Host.start({ workspace: dir, features: hostFeatures(), sink: () => {}, logLevel: 'warn' });
@@ -108,6 +116,7 @@ export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResul
       clients: sizes.clients,
       calls: sizes.calls,
       warmup: sizes.warmup,
+      fetch: clientFetch(),
     };
     const inProcess = clientsInProcess();
     progress(`hive_ready, then lock_check × ${sizes.calls} over ${sizes.clients} clients (${inProcess ? 'in the host\'s process' : 'in a child process'})`);

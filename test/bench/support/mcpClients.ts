@@ -6,7 +6,11 @@ import fs from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { leanFetch } from './leanFetch';
 import { now } from './stats';
+
+/** How the clients make HTTP requests: `node-http` (leanFetch.ts, the default) or Node's global fetch (undici). */
+export type ClientFetch = 'node-http' | 'undici';
 
 export interface McpClientsSpec {
   url: string;
@@ -16,6 +20,7 @@ export interface McpClientsSpec {
   /** Calls per tool across all clients, after the warm-up. */
   calls: number;
   warmup: number;
+  fetch: ClientFetch;
 }
 
 export interface ToolFigures {
@@ -81,10 +86,13 @@ async function measure(clients: Client[], spec: McpClientsSpec, call: Call): Pro
 export async function runMcpClients(spec: McpClientsSpec): Promise<McpClientsReport> {
   const token = fs.readFileSync(spec.tokenFile, 'utf8').trim();
   const clients: Client[] = [];
+  const lean = spec.fetch === 'node-http' ? leanFetch() : undefined;
   try {
     for (let i = 0; i < spec.clients; i++) {
       const client = new Client({ name: `bench-${i}`, version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } }, ...(lean ? { fetch: lean } : {}) }),
+      );
       clients.push(client);
     }
     const ready = (await clients[0]!.callTool({ name: 'hive_ready', arguments: { limit: 10 } })) as CallToolResult;
@@ -95,5 +103,6 @@ export async function runMcpClients(spec: McpClientsSpec): Promise<McpClientsRep
     };
   } finally {
     await Promise.allSettled(clients.map((c) => c.close()));
+    lean?.close();
   }
 }
