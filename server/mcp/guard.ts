@@ -20,6 +20,14 @@ export function allowedHosts(port: number): string[] {
   return LOOPBACK_HOSTNAMES.map((h) => `${h}:${port}`);
 }
 
+/** allowedHosts as a set, built once per port (every request is checked against it). */
+const hostSets = new Map<number, ReadonlySet<string>>();
+function allowedHostSet(port: number): ReadonlySet<string> {
+  let set = hostSets.get(port);
+  if (!set) hostSets.set(port, (set = new Set(allowedHosts(port))));
+  return set;
+}
+
 /** Same-port loopback origins (what a page served by this host would send). */
 export function sameOrigins(port: number): string[] {
   return LOOPBACK_HOSTNAMES.flatMap((h) => [`http://${h}:${port}`, `https://${h}:${port}`]);
@@ -52,7 +60,7 @@ export function checkRequest(facts: RequestFacts, port: number, tokenMatches: (t
     return refuse(403, `connections from ${facts.remoteAddress ?? 'an unknown peer'} are refused`, 'The Apiary MCP server serves this machine only.');
   }
   const host = facts.host?.toLowerCase();
-  if (!host || !allowedHosts(port).includes(host)) {
+  if (!host || !allowedHostSet(port).has(host)) {
     return refuse(403, `Host header ${JSON.stringify(facts.host ?? '')} is not a loopback name for this server`, `Address the server as http://127.0.0.1:${port}/mcp (or localhost / [::1]).`);
   }
   if (facts.origin !== undefined && !isLoopbackOrigin(facts.origin)) {

@@ -49,6 +49,7 @@ export class McpHttpServer {
   private readonly holds = new Map<string, () => void>();
   private readonly sweeper: NodeJS.Timeout;
   private closing = false;
+  private readonly tokenMatches = (token: string): boolean => this.opts.tokens.matches(token);
 
   private constructor(
     private readonly server: http.Server,
@@ -132,7 +133,7 @@ export class McpHttpServer {
         authorization: header(req, 'authorization'),
       },
       this.port,
-      (t) => this.opts.tokens.matches(t),
+      this.tokenMatches,
     );
     if (!verdict.ok) {
       if (verdict.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="apiary"');
@@ -242,7 +243,9 @@ function readJson(req: http.IncomingMessage): Promise<BodyRead> {
     });
     req.on('end', () => {
       try {
-        resolve({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        // A tool call's body nearly always arrives as one chunk: no copy then.
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        resolve({ ok: true, value: JSON.parse(bytes.toString('utf8')) });
       } catch (err) {
         resolve({ ok: false, status: 400, message: `the body is not JSON: ${(err as Error).message}` });
       }

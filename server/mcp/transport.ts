@@ -36,6 +36,7 @@ export class SessionTransport implements Transport {
   private readonly allowedOrigins: ReadonlySet<string>;
   /** Closed: every later request goes to the SDK, which answers that the session is gone. */
   private ended = false;
+  private lastUrl: { path: string; base: string; url: URL } | null = null;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -96,7 +97,18 @@ export class SessionTransport implements Transport {
     res.once('close', () => {
       if (this.direct.get(id) === res) this.direct.delete(id);
     });
-    this.onmessage?.(message, { requestInfo: { headers: req.headers, url: new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`) } });
+    this.onmessage?.(message, { requestInfo: { headers: req.headers, url: this.requestUrl(req) } });
+  }
+
+  /** The request's URL as the SDK gives it to handlers; a session's calls all go to one URL, so it is parsed once. */
+  private requestUrl(req: http.IncomingMessage): URL {
+    const base = `http://${req.headers.host ?? 'localhost'}`;
+    const path = req.url ?? '/';
+    const last = this.lastUrl;
+    if (last && last.path === path && last.base === base) return last.url;
+    const url = new URL(path, base);
+    this.lastUrl = { path, base, url };
+    return url;
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -112,10 +124,11 @@ export class SessionTransport implements Transport {
     this.direct.delete(requestId);
     if (res.destroyed || res.writableEnded) return;
     const body = JSON.stringify(message);
-    // A known length (not chunked): header and body leave in one write.
-    const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
-    if (this.sessionId !== undefined) headers['mcp-session-id'] = this.sessionId;
-    res.writeHead(200, headers).end(body);
+    // A known length (not chunked): header and body leave in one write. Headers as a flat
+    // [name, value, …] list: Node writes them without walking an object's keys.
+    const sessionId = this.sessionId;
+    const length = String(Buffer.byteLength(body));
+    res.writeHead(200, sessionId === undefined ? ['Content-Type', 'application/json', 'Content-Length', length] : ['Content-Type', 'application/json', 'Content-Length', length, 'mcp-session-id', sessionId]).end(body);
   }
 
   /**
