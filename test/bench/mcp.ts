@@ -1,7 +1,8 @@
 // The MCP benchmark (`apiary bench mcp`): a real agent host (every production feature, durable
 // log, sql.js read models) holding a hive of 10,000 cells and 1,000 active reservations, and
-// eight real SDK clients over loopback Streamable HTTP calling at once (from a child process, so
-// the figure is the host's, not the clients' — see support/mcpClients.ts):
+// eight real SDK clients over loopback Streamable HTTP calling at once (from child processes, so
+// the figure is the host's, not the clients' — see support/mcpClients.ts; their HTTP is a
+// keep-alive node:http fetch, support/leanFetch.ts, unless APIARY_BENCH_MCP_FETCH=undici):
 //   • hive_ready and lock_check: tool-call latency p50 (goal ≤ 2 ms) and p99 (goal ≤ 10 ms),
 //     and throughput across the eight clients (goal ≥ 2,000 calls/s).
 // The state is seeded through the services in process (one bulk import, reservations in
@@ -14,8 +15,8 @@ import { Host } from '../../server/host/host';
 import { hostFeatures } from '../../server/main';
 import { progress } from './support/progress';
 import { round, type BenchResult, type Metric } from './support/result';
-import { spawnBenchChild } from './support/child';
-import { runMcpClients, type ClientFetch, type McpClientsReport, type McpClientsSpec } from './support/mcpClients';
+import { runMcpClientsInProcesses } from './support/mcpClientProcesses';
+import { BENCH_TOOLS, runMcpClients, type ClientFetch, type McpClientsSpec } from './support/mcpClients';
 
 export interface McpBenchSizes {
   cells: number;
@@ -73,9 +74,20 @@ function cellRecords(n: number): CellRecord[] {
   });
 }
 
-/** Where the clients run: a child process by default; `APIARY_BENCH_MCP_CLIENTS=in-process` puts them beside the host (the old setup, for A/B). */
-function clientsInProcess(): boolean {
-  return process.env.APIARY_BENCH_MCP_CLIENTS === 'in-process';
+/** Default number of client processes; see clientProcesses. */
+const CLIENT_PROCESSES = 1;
+
+/**
+ * Where the clients run: `APIARY_BENCH_MCP_CLIENTS=N` spreads them over N child processes
+ * (default CLIENT_PROCESSES); `in-process` puts them beside the host (0 here), for A/B.
+ */
+function clientProcesses(clients: number): number {
+  const v = process.env.APIARY_BENCH_MCP_CLIENTS;
+  if (v === undefined || v === '') return CLIENT_PROCESSES;
+  if (v === 'in-process') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > clients) throw new Error(`APIARY_BENCH_MCP_CLIENTS must be in-process or 1..${clients}, not ${JSON.stringify(v)}`);
+  return n;
 }
 
 /** The clients' HTTP: a keep-alive node:http fetch by default; `APIARY_BENCH_MCP_FETCH=undici` gives them Node's global fetch (the SDK's default). */
@@ -118,18 +130,20 @@ export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResul
       warmup: sizes.warmup,
       fetch: clientFetch(),
     };
-    const inProcess = clientsInProcess();
-    progress(`hive_ready, then lock_check × ${sizes.calls} over ${sizes.clients} clients (${inProcess ? 'in the host\'s process' : 'in a child process'})`);
+    const processes = clientProcesses(sizes.clients);
+    const inProcess = processes === 0;
+    const where = inProcess ? 'in the host\'s process' : `in ${processes} child process${processes > 1 ? 'es' : ''}, apart from the host`;
+    const http = spec.fetch === 'node-http' ? 'a keep-alive node:http fetch' : 'Node\'s global fetch (undici)';
+    progress(`hive_ready, then lock_check × ${sizes.calls} over ${sizes.clients} clients (${where}; HTTP by ${http})`);
     // The host's CPU time per call: unlike latency and throughput, it hardly moves with other load on the machine.
     const cpu = process.cpuUsage();
-    const report = inProcess ? await runMcpClients(spec) : await spawnBenchChild<McpClientsReport>('mcp-clients', JSON.stringify(spec));
+    const report = inProcess ? await runMcpClients(spec) : await runMcpClientsInProcesses(spec, processes);
     const used = process.cpuUsage(cpu);
     const hostCpuMs = (used.user + used.system) / 1000 / (2 * (sizes.calls + sizes.warmup) + sizes.clients);
-    const readyFigures = report.hive_ready;
-    const checkFigures = report.lock_check;
 
     const metrics: Record<string, Metric> = {};
-    for (const [tool, f] of [['hive_ready', readyFigures], ['lock_check', checkFigures]] as const) {
+    for (const tool of BENCH_TOOLS) {
+      const f = report[tool];
       metrics[`${tool} p50`] = { value: round(f.p50, 3), unit: 'ms', goal: '<= 2 ms' };
       metrics[`${tool} p99`] = { value: round(f.p99, 3), unit: 'ms', goal: '<= 10 ms' };
       metrics[`${tool} throughput`] = { value: round(f.callsPerSecond), unit: 'calls/s', goal: '>= 2000 calls/s' };
@@ -141,13 +155,13 @@ export async function benchMcp(sizes: McpBenchSizes = SIZES): Promise<BenchResul
       goal: `informational (host process, every call and warm-up${inProcess ? ', clients included' : ''}; ~1000/x calls/s per core)`,
     };
     if (!inProcess) {
-      for (const [tool, f] of [['hive_ready', readyFigures], ['lock_check', checkFigures]] as const) {
-        metrics[`${tool} client CPU per call`] = { value: round(f.clientCpuMs, 3), unit: 'ms', goal: 'informational (the clients\' process, on the same cores)' };
+      for (const tool of BENCH_TOOLS) {
+        metrics[`${tool} client CPU per call`] = { value: round(report[tool].clientCpuMs, 3), unit: 'ms', goal: 'informational (the clients\' processes, on the same cores)' };
       }
     }
     metrics.cells = { value: sizes.cells, unit: 'cells', goal: 'informational' };
     metrics.reservations = { value: held, unit: 'reservations', goal: 'informational' };
-    metrics.clients = { value: sizes.clients, unit: 'concurrent clients', goal: `informational (SDK clients over loopback HTTP, ${inProcess ? 'in the host\'s process' : 'in a child process, apart from the host'})` };
+    metrics.clients = { value: sizes.clients, unit: 'concurrent clients', goal: `informational (SDK Client + StreamableHTTPClientTransport over loopback, ${where}; HTTP by ${http})` };
     return { name: 'mcp', metrics };
   } finally {
     await host.stop();

@@ -1,7 +1,7 @@
 // Measurements that need a fresh process (cold start: nothing loaded, nothing compiled) or a
 // process of their own (load generators that must not share the measured one's CPU). The parent runs this same module in a child `node` and reads one JSON line from its stdout.
-import { execFile } from 'node:child_process';
-import { runMcpClients, type McpClientsSpec } from './mcpClients';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mcpClientsWorker } from './mcpClientProcesses';
 import { openStore } from './storeFixture';
 
 export interface ColdStart {
@@ -24,8 +24,8 @@ const tasks: Record<string, (arg: string) => Promise<unknown>> = {
     store.close();
     return report;
   },
-  /** The MCP benchmark's clients, apart from the host they measure. */
-  'mcp-clients': (spec: string) => runMcpClients(JSON.parse(spec) as McpClientsSpec),
+  /** Some of the MCP benchmark's clients, apart from the host they measure; rounds come over stdin. */
+  'mcp-clients-worker': mcpClientsWorker,
 };
 
 /** The child's side: runs a task and prints its result as one JSON line. */
@@ -35,11 +35,21 @@ export async function runBenchChild(task: string, arg: string): Promise<void> {
   process.stdout.write(JSON.stringify(await fn(arg)) + '\n');
 }
 
-/** The parent's side: runs a task in a fresh `node` (from the bundle, or from sources under tsx). */
-export function spawnBenchChild<T>(task: string, arg: string): Promise<T> {
+/** `node` arguments that run a task in a fresh process (from the bundle, or from sources under tsx). */
+function childArgs(task: string, arg: string): string[] {
   const fromSources = __filename.endsWith('.ts');
   const script = `require(${JSON.stringify(__filename)}).runBenchChild(${JSON.stringify(task)}, ${JSON.stringify(arg)}).catch((e) => { console.error(e); process.exit(1); })`;
-  const args = [...(fromSources ? ['--require', 'tsx/cjs'] : []), '-e', script];
+  return [...(fromSources ? ['--require', 'tsx/cjs'] : []), '-e', script];
+}
+
+/** A task that talks with the parent over its stdin and stdout while it runs. */
+export function spawnBenchWorker(task: string, arg: string): ChildProcess {
+  return spawn(process.execPath, childArgs(task, arg), { stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** The parent's side: runs a task in a fresh `node` and reads its result. */
+export function spawnBenchChild<T>(task: string, arg: string): Promise<T> {
+  const args = childArgs(task, arg);
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`bench child ${task} failed: ${stderr || err.message}`));
