@@ -7,6 +7,7 @@ import type { HostClient } from '../client';
 import type { HostState } from '../hostState';
 import { COST_COMMANDS, isFromCostView, type CostPanelState, type ToCostView } from '../../webview/cost/messages';
 import { RefreshScheduler } from '../webview/refresh';
+import { resolveView } from '../webview/viewWiring';
 import { costViewHtml } from './html';
 
 /** Bursts of changes (many calls settling) become one refresh. */
@@ -19,7 +20,8 @@ function connectionOf(state: HostState): CostPanelState['connection'] {
 }
 
 export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
+  /** The resolved view, while there is one. */
+  view: vscode.WebviewView | undefined;
   private state: CostPanelState;
   private readonly disposables: vscode.Disposable[] = [];
   private midnightTimer: NodeJS.Timeout | undefined;
@@ -53,25 +55,14 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
-    view.webview.html = costViewHtml(view.webview, this.extensionUri);
-    view.webview.onDidReceiveMessage((message: unknown) => {
-      if (!isFromCostView(message)) return;
-      if (message.type === 'ready') {
-        this.post();
-        this.refresher.setVisible(view.visible);
-      } else {
-        void vscode.commands.executeCommand(COST_COMMANDS[message.command]);
-      }
+    resolveView(this, view, {
+      extensionUri: this.extensionUri,
+      html: costViewHtml,
+      refresher: this.refresher,
+      accept: isFromCostView,
+      commands: COST_COMMANDS,
+      post: () => this.post(),
     });
-    view.onDidChangeVisibility(() => this.refresher.setVisible(view.visible));
-    view.onDidDispose(() => {
-      if (this.view !== view) return;
-      this.view = undefined;
-      this.refresher.setVisible(true);
-    });
-    this.refresher.setVisible(view.visible);
   }
 
   /** Fetches the report now (also after commands that change budgets or settings). */

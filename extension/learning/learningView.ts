@@ -6,6 +6,7 @@ import type { HostClient } from '../client';
 import type { HostState } from '../hostState';
 import { isFromLearningView, LEARNING_COMMANDS, type LearningPanelState, type ToLearningView } from '../../webview/learning/messages';
 import { RefreshScheduler } from '../webview/refresh';
+import { resolveView } from '../webview/viewWiring';
 import { learningViewHtml } from './html';
 
 export const LEARNING_VIEW_ID = 'apiary.learning';
@@ -18,7 +19,8 @@ function connectionOf(state: HostState): LearningPanelState['connection'] {
 }
 
 export class LearningViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
+  /** The resolved view, while there is one. */
+  view: vscode.WebviewView | undefined;
   private state: LearningPanelState;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly refresher = new RefreshScheduler(() => this.fetch());
@@ -51,23 +53,14 @@ export class LearningViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
-    view.webview.html = learningViewHtml(view.webview, this.extensionUri);
-    view.webview.onDidReceiveMessage((message: unknown) => {
-      if (!isFromLearningView(message)) return;
-      if (message.type === 'ready') {
-        this.post();
-        this.refresher.setVisible(view.visible);
-      } else void vscode.commands.executeCommand(LEARNING_COMMANDS[message.command]);
+    resolveView(this, view, {
+      extensionUri: this.extensionUri,
+      html: learningViewHtml,
+      refresher: this.refresher,
+      accept: isFromLearningView,
+      commands: LEARNING_COMMANDS,
+      post: () => this.post(),
     });
-    view.onDidChangeVisibility(() => this.refresher.setVisible(view.visible));
-    view.onDidDispose(() => {
-      if (this.view !== view) return;
-      this.view = undefined;
-      this.refresher.setVisible(true);
-    });
-    this.refresher.setVisible(view.visible);
   }
 
   /** Fetches the report now, shown or not. */

@@ -9,6 +9,7 @@ import type { Locator } from 'playwright-core';
 import type { SwarmRunView } from '../../../shared/swarm';
 import { reply, startMessagesApi, type MessagesApi } from '../../support/messagesApi';
 import { vscodeRig } from '../support/session';
+import { setUserSettings } from '../support/settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const KEY = 'sk-ant-api03-vscode-swarm-Hq3Wd8Ks1Pz6Rb2Xn9Lc4Vt7Ym5';
@@ -18,23 +19,6 @@ function apiary<T>(args: string[]): T {
   const { workspace } = vscodeRig();
   const out = execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args, '--workspace', workspace, '--json'], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as T;
-}
-
-/** Changes user settings the way a person does: open the settings JSON, edit, save. */
-async function setUserSettings(values: Record<string, unknown>): Promise<void> {
-  const { workbench } = vscodeRig();
-  await workbench.runCommand('Preferences: Open User Settings (JSON)');
-  await workbench.waitForText(() => workbench.activeEditorTitle(), /^settings\.json$/);
-  const text = await workbench.activeEditorText();
-  const current = text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
-  const page = workbench.page;
-  await page.evaluate((t) => navigator.clipboard.writeText(t), JSON.stringify({ ...current, ...values }, null, 2));
-  await page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Control+V');
-  await page.keyboard.press('Control+S');
-  await page.locator('.part.editor .tab.active:not(.dirty)').waitFor({ state: 'visible', timeout: 15_000 });
-  await workbench.runCommand('View: Close All Editors');
 }
 
 async function pane(title: string): Promise<Locator> {
