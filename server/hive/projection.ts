@@ -93,6 +93,8 @@ const SQL = {
       claim_expires_at = CASE WHEN excluded.status IN ('closed', 'deleted') THEN NULL ELSE claim_expires_at END,
       claim_expires_ms = CASE WHEN excluded.status IN ('closed', 'deleted') THEN NULL ELSE claim_expires_ms END`,
   deleteDeps: 'DELETE FROM hive_deps WHERE cell_id = ?',
+  hasDeps: 'SELECT 1 FROM hive_deps WHERE cell_id = ? LIMIT 1',
+  hasComments: 'SELECT 1 FROM hive_comments WHERE cell_id = ? LIMIT 1',
   insertDep: 'INSERT OR IGNORE INTO hive_deps (cell_id, depends_on, type, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
   removeDep: 'DELETE FROM hive_deps WHERE cell_id = ? AND depends_on = ? AND type = ?',
   deleteComments: 'DELETE FROM hive_comments WHERE cell_id = ?',
@@ -190,9 +192,10 @@ function writeRecord(s: StatementCache, record: CellRecord): void {
     r.deleteReason,
     recordBlocked(s, r) ? 1 : 0,
   ]);
-  s.run(SQL.deleteDeps, [r.id]);
+  // A lookup costs a fraction of a DELETE that finds nothing, which is what a new cell meets.
+  if (s.get(SQL.hasDeps, [r.id])) s.run(SQL.deleteDeps, [r.id]);
   for (const d of r.dependencies) s.run(SQL.insertDep, [r.id, d.dependsOn, d.type, d.createdAt, d.createdBy]);
-  s.run(SQL.deleteComments, [r.id]);
+  if (s.get(SQL.hasComments, [r.id])) s.run(SQL.deleteComments, [r.id]);
   for (const c of r.comments) s.run(SQL.insertComment, [r.id, c.id, c.author, c.text, c.createdAt]);
   // Its status may have changed for the cells waiting on it; its blocked flag for its children —
   // and a child may have arrived before its parent (an import in file order).
