@@ -123,11 +123,14 @@ export function shares(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, k) => Math.floor(total / parts) + (k < total % parts ? 1 : 0));
 }
 
-/** Warm-up, then the measured round, per tool; figures from every group's samples together. */
+/**
+ * A warm-up round of every tool (so the first measured tool does not also pay for compiling the
+ * shared call path), then the measured round of each; figures from every group's samples together.
+ */
 export async function measureRounds(spec: McpClientsSpec, groups: number, run: RoundRunner): Promise<McpClientsReport> {
   const report = {} as McpClientsReport;
+  for (const tool of BENCH_TOOLS) await run(tool, shares(spec.warmup, groups));
   for (const tool of BENCH_TOOLS) {
-    await run(tool, shares(spec.warmup, groups));
     const started = now();
     const results = await run(tool, shares(spec.calls, groups));
     const seconds = (now() - started) / 1000;
