@@ -6,32 +6,25 @@ import type { LlmAskResult } from '../../../shared/llm';
 import { BudgetSetRequest, CostReportRequest, LlmAskRequest, LlmEventTypes } from '../../../shared/llm';
 import { attach } from '../../../server/host/attach';
 import { VERSION } from '../../../server/host/version';
-import { reply, startMessagesApi, type MessagesApi } from '../../support/messagesApi';
-import { spawnHost, startLlmHost, tempWorkspace, TEST_KEY, type LlmHost } from './helpers';
+import { reply } from '../../support/messagesApi';
+import { eachTestWithMessagesApi, spawnHost, startLlmHost, tempWorkspace, TEST_KEY } from './helpers';
 
 describe('Budgets enforced by the agent host', function () {
   this.timeout(120_000);
-  let api: MessagesApi;
-  let h: LlmHost | undefined;
   let child: ChildProcess | undefined;
 
-  beforeEach(async () => {
-    api = await startMessagesApi();
-  });
   afterEach(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     child = undefined;
-    await h?.stop();
-    h = undefined;
-    await api.close();
   });
+  const scripted = eachTestWithMessagesApi();
 
   it('admits only what fits: 50 concurrent asks from 5 clients against a daily cap never settle more than the cap', async () => {
-    h = await startLlmHost({ env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    scripted.h = await startLlmHost({ env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
     // Every answer uses all the output it may, so a call costs close to its reservation, and
     // answers are slow enough that many calls are in flight together.
-    api.onMessage((req) => reply.text('x'.repeat(40), { usage: { output_tokens: req.body.max_tokens }, delayMs: 150 }));
-    const clients = await Promise.all([1, 2, 3, 4, 5].map((i) => h!.connect(`agent-${i}`)));
+    scripted.api.onMessage((req) => reply.text('x'.repeat(40), { usage: { output_tokens: req.body.max_tokens }, delayMs: 150 }));
+    const clients = await Promise.all([1, 2, 3, 4, 5].map((i) => scripted.h!.connect(`agent-${i}`)));
     const capUsd = 0.05;
     await clients[0]!.sendRequest(BudgetSetRequest, { dayUsd: capUsd });
 
@@ -51,7 +44,7 @@ describe('Budgets enforced by the agent host', function () {
     assert.ok(admitted.length > 0, 'some calls fit under the cap');
     assert.ok(refused.length > 0, 'the cap refused some calls');
     assert.ok(settled <= capMicros, `settled ${settled} µ$ is over the cap of ${capMicros} µ$`);
-    assert.equal(api.messageRequests().length, admitted.length, 'a refused call is never sent');
+    assert.equal(scripted.api.messageRequests().length, admitted.length, 'a refused call is never sent');
     for (const e of refused) {
       assert.equal(e?.code, 'budget_exceeded');
       assert.equal((e?.details?.budget as { scope: string; capMicros: number }).scope, 'day');
@@ -72,13 +65,13 @@ describe('Budgets enforced by the agent host', function () {
 
   it('keeps the reservation of a call whose host was killed before it settled, and expires it once its deadline passes', async () => {
     const dir = tempWorkspace();
-    api.onMessage(() => reply.hang());
-    const spawned = await spawnHost(dir, { apiKey: TEST_KEY, baseUrl: api.url });
+    scripted.api.onMessage(() => reply.hang());
+    const spawned = await spawnHost(dir, { apiKey: TEST_KEY, baseUrl: scripted.api.url });
     child = spawned.child;
     const { conn } = await attach(dir, { client: { name: 'crash-test', kind: 'cli', version: VERSION }, start: false });
     await conn.sendRequest(BudgetSetRequest, { dayUsd: 1 });
     const pending = conn.sendRequest(LlmAskRequest, { prompt: 'never answered', maxTokens: 2000 }).catch(() => undefined);
-    await api.waitForMessages(1, 20_000);
+    await scripted.api.waitForMessages(1, 20_000);
     // The admission (with its reservation) is durable before the request is sent; now the host dies mid-call.
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
@@ -86,21 +79,21 @@ describe('Budgets enforced by the agent host', function () {
     await pending;
 
     // Restarted at once: the crashed call's worst case still counts against the budget.
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c1 = await h.connect();
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c1 = await scripted.h.connect();
     const before = await c1.sendRequest(CostReportRequest, {});
     assert.equal(before.calls.inFlight, 1);
     assert.ok(before.calls.reservedMicros > 0);
     assert.equal(before.budgets.find((b) => b.scope === 'day')!.reservedMicros, before.calls.reservedMicros);
-    const started = h.host.store.events.read().filter((e) => e.type === LlmEventTypes.callStarted);
+    const started = scripted.h.host.store.events.read().filter((e) => e.type === LlmEventTypes.callStarted);
     assert.equal(started.length, 1);
     const callId = (started[0]!.data as { callId: string; reservation: { expiresAt: string } }).callId;
     const expiresAt = Date.parse((started[0]!.data as { reservation: { expiresAt: string } }).reservation.expiresAt);
-    await h.stop();
+    await scripted.h.stop();
 
     // Restarted after the reservation's deadline: it is recorded as expired and nothing stays reserved.
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url }, offsetMs: expiresAt - Date.now() + 60_000 });
-    const c2 = await h.connect();
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url }, offsetMs: expiresAt - Date.now() + 60_000 });
+    const c2 = await scripted.h.connect();
     const deadline = Date.now() + 10_000;
     let after = await c2.sendRequest(CostReportRequest, {});
     while (after.calls.inFlight > 0 && Date.now() < deadline) {
@@ -111,7 +104,7 @@ describe('Budgets enforced by the agent host', function () {
     assert.equal(after.calls.reservedMicros, 0);
     assert.equal(after.budgets.find((b) => b.scope === 'day')?.reservedMicros ?? 0, 0);
     assert.equal(after.spend.todayMicros, 0, 'an unanswered call costs nothing');
-    const stream = h.host.store.events.read({ stream: `llm-${callId}` }).map((e) => e.type);
+    const stream = scripted.h.host.store.events.read({ stream: `llm-${callId}` }).map((e) => e.type);
     assert.deepEqual(stream, [LlmEventTypes.callStarted, LlmEventTypes.reservationExpired]);
   });
 });

@@ -13,6 +13,7 @@ import { readHostFile } from '../../../server/host/hostFile';
 import { workspacePaths } from '../../../server/host/paths';
 import { VERSION } from '../../../server/host/version';
 import { hostFeatures } from '../../../server/main';
+import { startMessagesApi, type MessagesApi } from '../../support/messagesApi';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'server', 'cli.ts');
@@ -33,6 +34,23 @@ export interface LlmHost {
   clock: { offsetMs: number };
   connect(name?: string): Promise<MessageConnection>;
   stop(): Promise<void>;
+}
+
+/**
+ * Call inside a describe: each test gets a fresh scripted Messages API (`.api`), and the host it
+ * starts into `.h` is stopped after it, before the API closes.
+ */
+export function eachTestWithMessagesApi(): { api: MessagesApi; h: LlmHost | undefined } {
+  const t = { h: undefined } as { api: MessagesApi; h: LlmHost | undefined };
+  beforeEach(async () => {
+    t.api = await startMessagesApi();
+  });
+  afterEach(async () => {
+    await t.h?.stop();
+    t.h = undefined;
+    await t.api.close();
+  });
+  return t;
 }
 
 export function tempWorkspace(prefix = 'apiary-llm-'): string {

@@ -6,29 +6,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApprovalDecideRequest, ApprovalListRequest } from '../../../shared/approvals';
 import { SwarmRunRequest, SwarmStatusRequest } from '../../../shared/swarm';
-import { reply, startMessagesApi, type MessagesApi } from '../../support/messagesApi';
-import { startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
+import { reply } from '../../support/messagesApi';
+import { eachTestWithMessagesApi, startLlmHost, TEST_KEY } from '../llm/helpers';
 import { afterTools, fixtureRepo, isPlanning, workerFile } from './helpers';
 
 describe('Swarm best-of-N', function () {
   this.timeout(120_000);
-  let api: MessagesApi;
-  let h: LlmHost | undefined;
-
-  beforeEach(async () => {
-    api = await startMessagesApi();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-    await api.close();
-  });
+  const scripted = eachTestWithMessagesApi();
 
   it('runs three isolated attempts; the one that passes wins and is applied only after the merge approval', async () => {
     const dir = fixtureRepo();
     fs.mkdirSync(path.join(dir, 'node_modules', 'dep'), { recursive: true });
     let firstTurns = 0;
-    api.onMessage((req) => {
+    scripted.api.onMessage((req) => {
       if (isPlanning(req)) return reply.toolUse('submit_plan', { subtasks: [{ title: 'Write alpha.txt', description: 'alpha', acceptance: ['alpha.txt says ok'], files: ['alpha.txt'], dependsOn: [], strategy: 'risk' }] });
       const file = workerFile(req);
       if (!file) return reply.text('2');
@@ -36,8 +26,8 @@ describe('Swarm best-of-N', function () {
       const good = ++firstTurns === 1;
       return reply.toolUse('write_file', { path: 'alpha.txt', content: good ? 'alpha: ok\n' : 'alpha: maybe\n' });
     });
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'alpha', bestOf: 3 });
 
     // The merge approval comes first; the working tree is untouched until it is decided.
@@ -60,11 +50,11 @@ describe('Swarm best-of-N', function () {
     }
     assert.equal(view.status, 'done', view.reason ?? '');
     assert.equal(fs.readFileSync(path.join(dir, 'alpha.txt'), 'utf8'), 'alpha: ok\n');
-    const scored = h.host.ctx.store.events.read().filter((e) => e.type === 'swarm.attempt.scored').map((e) => e.data as { passed: boolean; dir: string });
+    const scored = scripted.h.host.ctx.store.events.read().filter((e) => e.type === 'swarm.attempt.scored').map((e) => e.data as { passed: boolean; dir: string });
     assert.equal(scored.length, 3);
     assert.equal(scored.filter((s) => s.passed).length, 1);
     assert.equal(new Set(scored.map((s) => s.dir)).size, 3, 'each attempt had its own copy');
-    const chosen = h.host.ctx.store.events.read().find((e) => e.type === 'swarm.attempt.chosen')!.data as { applied: boolean; approval: string };
+    const chosen = scripted.h.host.ctx.store.events.read().find((e) => e.type === 'swarm.attempt.chosen')!.data as { applied: boolean; approval: string };
     assert.equal(chosen.applied, true);
     assert.equal(chosen.approval, approvalId);
   });

@@ -5,34 +5,23 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SwarmExplainRequest, SwarmRunRequest } from '../../../shared/swarm';
-import { startMessagesApi, type MessagesApi } from '../../support/messagesApi';
-import { runCli, startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
+import { eachTestWithMessagesApi, runCli, startLlmHost, TEST_KEY } from '../llm/helpers';
 import { fixtureRepo, scriptSwarm, writeSwarmConfig } from './helpers';
 
 describe('Swarm chaos mode', function () {
   this.timeout(180_000);
-  let api: MessagesApi;
-  let h: LlmHost | undefined;
-
-  beforeEach(async () => {
-    api = await startMessagesApi();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-    await api.close();
-  });
+  const scripted = eachTestWithMessagesApi();
 
   it('injects faults, recovers by retrying, and reports what it injected', async () => {
     const dir = fixtureRepo();
     writeSwarmConfig(dir, { chaosSeed: 11 });
-    scriptSwarm(api);
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scriptSwarm(scripted.api);
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'three files', chaos: true, wait: true });
     assert.ok(run.endedAt, 'the run ended');
     assert.ok(run.status === 'done' || run.status === 'failed', `${run.status}: ${run.reason}`);
-    const injected = h.host.ctx.store.events.read().filter((e) => e.type === 'swarm.chaos.injected');
+    const injected = scripted.h.host.ctx.store.events.read().filter((e) => e.type === 'swarm.chaos.injected');
     assert.ok(injected.length > 0, 'faults were injected');
     assert.ok(run.report.chaos, 'a chaos report');
     assert.equal(run.report.chaos.injected.length, injected.length);
@@ -54,11 +43,11 @@ describe('Swarm chaos mode', function () {
 
   it('is off by default: a plain run injects nothing', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api);
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scriptSwarm(scripted.api);
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'three files', wait: true });
     assert.equal(run.report.chaos, null);
-    assert.equal(h.host.ctx.store.events.read().filter((e) => e.type === 'swarm.chaos.injected').length, 0);
+    assert.equal(scripted.h.host.ctx.store.events.read().filter((e) => e.type === 'swarm.chaos.injected').length, 0);
   });
 });

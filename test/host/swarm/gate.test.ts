@@ -7,37 +7,27 @@ import path from 'node:path';
 import { ApprovalListRequest } from '../../../shared/approvals';
 import { HiveShowRequest } from '../../../shared/hive';
 import { SwarmRunRequest } from '../../../shared/swarm';
-import { reply, startMessagesApi, type MessagesApi } from '../../support/messagesApi';
-import { startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
+import { reply } from '../../support/messagesApi';
+import { eachTestWithMessagesApi, startLlmHost, TEST_KEY } from '../llm/helpers';
 import { attemptOf, fixtureRepo, scriptSwarm } from './helpers';
 
 describe('Swarm completion gate', function () {
   this.timeout(120_000);
-  let api: MessagesApi;
-  let h: LlmHost | undefined;
+  const scripted = eachTestWithMessagesApi();
 
-  beforeEach(async () => {
-    api = await startMessagesApi();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-    await api.close();
-  });
-
-  const swarmEvents = (type: string) => h!.host.ctx.store.events.read().filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
+  const swarmEvents = (type: string) => scripted.h!.host.ctx.store.events.read().filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
 
   it('fails the gate when a file outside the assignment changed, and accepts the retry that stays in scope', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api, {
+    scriptSwarm(scripted.api, {
       firstTurn: (file, req) => {
         // Something the worker set off wrote outside its assignment (not through the file tools).
         if (file === 'alpha.txt' && attemptOf(req) === 1) fs.writeFileSync(path.join(dir, 'stray.txt'), 'oops');
         return null;
       },
     });
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'three files', concurrency: 1, wait: true });
     assert.equal(run.status, 'done', run.reason ?? '');
     const failed = swarmEvents('swarm.gate.failed');
@@ -51,9 +41,9 @@ describe('Swarm completion gate', function () {
 
   it('retries with the trimmed failure output, blocks the cell after three strikes and asks a human', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api, { content: (file) => (file === 'beta.txt' ? 'beta: not yet\n' : `${file.replace('.txt', '')}: ok\n`) });
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scriptSwarm(scripted.api, { content: (file) => (file === 'beta.txt' ? 'beta: not yet\n' : `${file.replace('.txt', '')}: ok\n`) });
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'three files', wait: true });
     assert.equal(run.status, 'failed');
     const beta = run.workers.find((w) => w.files.includes('beta.txt'))!;
@@ -63,7 +53,7 @@ describe('Swarm completion gate', function () {
     assert.match(run.reason ?? '', new RegExp(`blocked: ${beta.cell}`));
 
     // The retry prompt carried what failed, trimmed to the check's own message.
-    const retry = api.messageRequests().find((r) => attemptOf(r) === 2 && JSON.stringify(r.body.messages[0]).includes('beta.txt'));
+    const retry = scripted.api.messageRequests().find((r) => attemptOf(r) === 2 && JSON.stringify(r.body.messages[0]).includes('beta.txt'));
     assert.ok(retry, 'a second attempt was made');
     assert.match(JSON.stringify(retry.body.messages[0]), /beta.txt: expected \\"beta: ok\\" but found \\"beta: not yet\\"/);
 
@@ -76,7 +66,7 @@ describe('Swarm completion gate', function () {
     const q = approvals.approvals.find((a) => a.cell === beta.cell);
     assert.ok(q, 'a human was asked');
     assert.equal(q.kind, 'question');
-    assert.equal(h.host.ctx.services.get('coordination').list({}).reservations.length, 0);
+    assert.equal(scripted.h.host.ctx.services.get('coordination').list({}).reservations.length, 0);
     const outcomes = swarmEvents('learning.outcome_recorded');
     assert.equal(outcomes.length, 3);
   });
@@ -84,8 +74,8 @@ describe('Swarm completion gate', function () {
   it('stops cleanly when the run budget is spent mid-run: workers stop, claims and reservations are released', async () => {
     const dir = fixtureRepo();
     let calls = 0;
-    scriptSwarm(api, { delayMs: 100 });
-    const inner = api;
+    scriptSwarm(scripted.api, { delayMs: 100 });
+    const inner = scripted.api;
     // Expensive answers: each worker call uses many output tokens.
     inner.onMessage((req) => {
       calls++;
@@ -94,14 +84,14 @@ describe('Swarm completion gate', function () {
       }
       return reply.toolUse('read_file', { path: 'README.md' }, { usage: { output_tokens: 20_000 }, delayMs: 50 });
     });
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'three files', budgetUsd: 0.5, wait: true });
     assert.equal(run.status, 'stopped');
     assert.match(run.reason ?? '', /budget/);
     assert.ok(calls < 60, `stopped early (${calls} calls)`);
     assert.ok(run.report.costMicros >= 500_000, 'it spent up to the budget');
-    assert.equal(h.host.ctx.services.get('coordination').list({}).reservations.length, 0);
+    assert.equal(scripted.h.host.ctx.services.get('coordination').list({}).reservations.length, 0);
     for (const w of run.workers) {
       const cell = await c.sendRequest(HiveShowRequest, { id: w.cell });
       assert.notEqual(cell.cell.status, 'closed');

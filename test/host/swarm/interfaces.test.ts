@@ -6,32 +6,24 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { hiveCreateParamsSchema, hiveClaimParamsSchema } from '../../../shared/hiveSchemas';
 import { lockReserveParamsSchema } from '../../../shared/coordinationSchemas';
 import type { SwarmExplainResult, SwarmRunView } from '../../../shared/swarm';
-import { startMessagesApi, type MessagesApi } from '../../support/messagesApi';
-import { runCli, startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
+import { eachTestWithMessagesApi, runCli, startLlmHost, TEST_KEY } from '../llm/helpers';
 import { call, connect } from '../mcp/helpers';
 import { fixtureRepo, NAMES, scriptSwarm } from './helpers';
 
 describe('Swarm CLI and MCP tools', function () {
   this.timeout(120_000);
-  let api: MessagesApi;
-  let h: LlmHost | undefined;
   let client: Client | undefined;
 
-  beforeEach(async () => {
-    api = await startMessagesApi();
-  });
   afterEach(async () => {
     await client?.close();
     client = undefined;
-    await h?.stop();
-    h = undefined;
-    await api.close();
   });
+  const scripted = eachTestWithMessagesApi();
 
   it('apiary swarm run --wait --json, then status and explain, all as JSON', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api);
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    scriptSwarm(scripted.api);
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
     const ran = await runCli(['swarm', 'run', 'Create the three files', '--wait', '--concurrency', '2', '--json', '--workspace', dir]);
     assert.equal(ran.code, 0, ran.stderr + ran.stdout);
     const run = (ran.json as { run: SwarmRunView }).run;
@@ -58,7 +50,7 @@ describe('Swarm CLI and MCP tools', function () {
 
   it('refuses usage errors with exit 2 and unknown runs with exit 1 and a hint', async () => {
     const dir = fixtureRepo();
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
     assert.equal((await runCli(['swarm', 'run', '--workspace', dir])).code, 2);
     assert.equal((await runCli(['swarm', 'run', 'x', '--budget', 'lots', '--workspace', dir])).code, 2);
     const missing = await runCli(['swarm', 'status', 'ffffffff', '--json', '--workspace', dir]);
@@ -68,10 +60,10 @@ describe('Swarm CLI and MCP tools', function () {
 
   it('MCP: swarm_run and swarm_status report the run; swarm_complete closes a cell only when verification passes', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api);
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const token = fs.readFileSync(path.join(h.dir, '.apiary', 'token'), 'utf8').trim();
-    client = await connect(h.host.info().mcp!.url, token, 'claude-code');
+    scriptSwarm(scripted.api);
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const token = fs.readFileSync(path.join(scripted.h.dir, '.apiary', 'token'), 'utf8').trim();
+    client = await connect(scripted.h.host.info().mcp!.url, token, 'claude-code');
     const { tools } = await client.listTools();
     for (const name of ['swarm_run', 'swarm_status', 'swarm_complete', 'swarm_explain']) assert.ok(tools.some((t) => t.name === name), name);
 
@@ -83,12 +75,12 @@ describe('Swarm CLI and MCP tools', function () {
     assert.equal(((status.body.runs as SwarmRunView[])[0]!).workers.length, 3);
 
     // An outside agent works a cell itself and completes it through the same gate.
-    const hive = h.host.ctx.services.get('hive');
+    const hive = scripted.h.host.ctx.services.get('hive');
     const me = (await call(client, 'agent_whoami')).body as { name?: string; agent?: { name: string } };
     const agent = me.agent?.name ?? me.name!;
     const cell = (await hive.create(hiveCreateParamsSchema.parse({ title: 'fix gamma', files: ['gamma.txt'] }), agent)).cell;
     await hive.change('apiary/hive/claim', hiveClaimParamsSchema.parse({ id: cell.id, agent }), agent);
-    await h.host.ctx.services.get('coordination').reserve(lockReserveParamsSchema.parse({ agent, patterns: ['gamma.txt'], cell: cell.id }));
+    await scripted.h.host.ctx.services.get('coordination').reserve(lockReserveParamsSchema.parse({ agent, patterns: ['gamma.txt'], cell: cell.id }));
     fs.writeFileSync(path.join(dir, 'gamma.txt'), 'gamma: broken\n');
     const refused = await call(client, 'swarm_complete', { cell: cell.id, summary: 'fixed gamma' });
     assert.equal(refused.body.passed, false);

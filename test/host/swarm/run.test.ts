@@ -6,29 +6,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HiveShowRequest } from '../../../shared/hive';
 import { SwarmExplainRequest, SwarmRunRequest, SwarmStatusRequest, SwarmTranscriptRequest } from '../../../shared/swarm';
-import { startMessagesApi, reply, type MessagesApi } from '../../support/messagesApi';
-import { startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
+import { reply } from '../../support/messagesApi';
+import { eachTestWithMessagesApi, startLlmHost, TEST_KEY } from '../llm/helpers';
 import { fixtureRepo, isPlanning, NAMES, scriptSwarm, threePlan, workerFile } from './helpers';
 
 describe('Swarm run through the host', function () {
   this.timeout(120_000);
-  let api: MessagesApi;
-  let h: LlmHost | undefined;
-
-  beforeEach(async () => {
-    api = await startMessagesApi();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-    await api.close();
-  });
+  const scripted = eachTestWithMessagesApi();
 
   it('decomposes a task into three subtasks that three workers complete in parallel; files change, cells close, outcomes are recorded', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api, { delayMs: 300 });
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scriptSwarm(scripted.api, { delayMs: 300 });
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'Create alpha.txt, beta.txt and gamma.txt, each saying it is ok', wait: true });
 
     assert.equal(run.status, 'done', `run ended ${run.status}: ${run.reason}`);
@@ -45,15 +35,15 @@ describe('Swarm run through the host', function () {
     assert.equal(epic.cell.type, 'epic');
 
     // In parallel: each worker's second model call came before the last worker's first one ended.
-    const workerCalls = api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r));
+    const workerCalls = scripted.api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r));
     const firstOf = NAMES.map((n) => workerCalls.findIndex((r) => workerFile(r) === `${n}.txt`));
     assert.ok(Math.max(...firstOf) < 3, `the three workers started together (first calls at ${firstOf.join(', ')})`);
 
     // Outcomes went to the learning loop; reservations are gone.
-    const outcomes = h.host.ctx.store.events.read().filter((e) => e.type === 'learning.outcome_recorded');
+    const outcomes = scripted.h.host.ctx.store.events.read().filter((e) => e.type === 'learning.outcome_recorded');
     assert.equal(outcomes.length, 3);
-    const locks = h.host.ctx.services.get('coordination').list({});
-    assert.deepEqual(locks.reservations.map((r) => [r.holder, r.pattern, r.cell]), [], JSON.stringify(h.host.ctx.store.events.read().filter((e) => e.type.startsWith("lock.")).map((e) => [e.type, e.data])));
+    const locks = scripted.h.host.ctx.services.get('coordination').list({});
+    assert.deepEqual(locks.reservations.map((r) => [r.holder, r.pattern, r.cell]), [], JSON.stringify(scripted.h.host.ctx.store.events.read().filter((e) => e.type.startsWith("lock.")).map((e) => [e.type, e.data])));
 
     // The report: decomposition latency, wall time, tokens and cost per worker.
     const status = await c.sendRequest(SwarmStatusRequest, { run: run.id });
@@ -61,13 +51,13 @@ describe('Swarm run through the host', function () {
     assert.ok(report.wallMs >= report.decompositionMs && report.decompositionMs > 0);
     assert.equal(report.workers.length, 3);
     for (const w of report.workers) assert.ok(w.tokens > 0 && w.costMicros > 0);
-    assert.equal(report.retries, 0, JSON.stringify(h.host.ctx.store.events.read().filter((e) => e.type === "swarm.gate.failed").map((e) => e.data)));
+    assert.equal(report.retries, 0, JSON.stringify(scripted.h.host.ctx.store.events.read().filter((e) => e.type === "swarm.gate.failed").map((e) => e.data)));
 
     const explained = await c.sendRequest(SwarmExplainRequest, { target: run.workers[0]!.cell });
     assert.ok(explained.timeline.some((t) => t.type === 'swarm.gate.passed'));
     assert.match(explained.outcome, /^done/);
     assert.match(explained.summary ?? '', /^Explained:/, 'a short summary from the small tier');
-    const small = api.messageRequests().at(-1)!;
+    const small = scripted.api.messageRequests().at(-1)!;
     assert.match(small.body.model, /haiku/i);
     const t = await c.sendRequest(SwarmTranscriptRequest, { cell: run.workers[0]!.cell });
     assert.match(t.markdown, /write_file/);
@@ -75,15 +65,15 @@ describe('Swarm run through the host', function () {
 
   it('sends every worker to the tier the run asks for, and records each outcome under its task kind and that tier', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api);
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scriptSwarm(scripted.api);
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'Create alpha.txt, beta.txt and gamma.txt, each saying it is ok', tier: 'large', wait: true });
     assert.equal(run.status, 'done', `run ended ${run.status}: ${run.reason}`);
-    const workerCalls = api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r));
+    const workerCalls = scripted.api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r));
     assert.ok(workerCalls.length >= 3);
     for (const r of workerCalls) assert.match(r.body.model, /opus/i, 'the run\'s manual tier override wins over the router');
-    const outcomes = h.host.ctx.store.events.read().filter((e) => e.type === 'learning.outcome_recorded').map((e) => e.data as { kind: string; tier: string });
+    const outcomes = scripted.h.host.ctx.store.events.read().filter((e) => e.type === 'learning.outcome_recorded').map((e) => e.data as { kind: string; tier: string });
     assert.equal(outcomes.length, 3);
     for (const o of outcomes) {
       assert.equal(o.tier, 'large');
@@ -93,10 +83,10 @@ describe('Swarm run through the host', function () {
 
   it('without a tier override, records for each worker the tier the router chose, the one its model calls used', async () => {
     const dir = fixtureRepo();
-    scriptSwarm(api);
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
-    const learning = h.host.ctx.services.get('learning');
+    scriptSwarm(scripted.api);
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
+    const learning = scripted.h.host.ctx.services.get('learning');
     const kind = 'feature';
     // Evidence for the router to act on (it explores at least 10% of the time, so no tier is certain).
     for (let i = 0; i < 12; i++) {
@@ -105,12 +95,12 @@ describe('Swarm run through the host', function () {
     }
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'Create alpha.txt, beta.txt and gamma.txt, each saying it is ok', wait: true });
     assert.equal(run.status, 'done', `run ended ${run.status}: ${run.reason}`);
-    const recorded = h.host.ctx.store.events
+    const recorded = scripted.h.host.ctx.store.events
       .read()
       .filter((e) => e.type === 'learning.outcome_recorded' && e.actor !== 'history')
       .map((e) => e.data as { kind: string; tier: string });
     assert.equal(recorded.length, 3);
-    const workerModels = api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r)).map((r) => r.body.model as string);
+    const workerModels = scripted.api.messageRequests().filter((r) => !isPlanning(r) && workerFile(r)).map((r) => r.body.model as string);
     for (const o of recorded) {
       assert.ok(['small', 'medium', 'large'].includes(o.tier));
       // The tier recorded is the tier the worker's calls used.
@@ -121,13 +111,13 @@ describe('Swarm run through the host', function () {
   it('re-plans once when the plan gives one file to two subtasks, and refuses a second bad plan', async () => {
     const dir = fixtureRepo();
     const bad = { subtasks: [{ title: 'A', description: 'a', acceptance: ['x'], files: ['alpha.txt'], dependsOn: [], strategy: 'file' }, { title: 'B', description: 'b', acceptance: [], files: ['alpha.txt'], dependsOn: [5], strategy: 'file' }] };
-    api.onMessage((req) => (isPlanning(req) ? reply.toolUse('submit_plan', bad) : reply.text('no')));
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scripted.api.onMessage((req) => (isPlanning(req) ? reply.toolUse('submit_plan', bad) : reply.text('no')));
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'do it', wait: true });
     assert.equal(run.status, 'failed');
     assert.match(run.reason ?? '', /refused twice/);
-    const plans = api.messageRequests().filter(isPlanning);
+    const plans = scripted.api.messageRequests().filter(isPlanning);
     assert.equal(plans.length, 2);
     const second = JSON.stringify(plans[1]!.body.messages);
     assert.match(second, /claimed by subtasks 0 and 1/);
@@ -139,9 +129,9 @@ describe('Swarm run through the host', function () {
   it('a plan fixed on the re-plan goes ahead', async () => {
     const dir = fixtureRepo();
     let plans = 0;
-    scriptSwarm(api, { plan: () => (++plans === 1 ? { subtasks: [] } : threePlan()) });
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scriptSwarm(scripted.api, { plan: () => (++plans === 1 ? { subtasks: [] } : threePlan()) });
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'do it', wait: true });
     assert.equal(run.status, 'done', run.reason ?? '');
     assert.equal(plans, 2);

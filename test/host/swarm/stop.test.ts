@@ -2,23 +2,13 @@
 import assert from 'node:assert/strict';
 import { HiveShowRequest } from '../../../shared/hive';
 import { SwarmRunRequest, SwarmStatusRequest, SwarmStopRequest, type SwarmRunView } from '../../../shared/swarm';
-import { reply, startMessagesApi, type MessagesApi } from '../../support/messagesApi';
-import { startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
+import { reply } from '../../support/messagesApi';
+import { eachTestWithMessagesApi, startLlmHost, TEST_KEY, type LlmHost } from '../llm/helpers';
 import { afterTools, fixtureRepo, isPlanning, threePlan, workerFile } from './helpers';
 
 describe('Swarm stop', function () {
   this.timeout(120_000);
-  let api: MessagesApi;
-  let h: LlmHost | undefined;
-
-  beforeEach(async () => {
-    api = await startMessagesApi();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-    await api.close();
-  });
+  const scripted = eachTestWithMessagesApi();
 
   async function until(c: Awaited<ReturnType<LlmHost['connect']>>, run: string, ok: (v: SwarmRunView) => boolean): Promise<SwarmRunView> {
     for (let i = 0; i < 300; i++) {
@@ -32,19 +22,19 @@ describe('Swarm stop', function () {
   it('stops one worker (its claim and reservation released, not restarted), then the whole run', async () => {
     const dir = fixtureRepo();
     // alpha finishes; beta and gamma hang in their first model call.
-    api.onMessage((req) => {
+    scripted.api.onMessage((req) => {
       if (isPlanning(req)) return reply.toolUse('submit_plan', threePlan());
       const file = workerFile(req)!;
       if (afterTools(req)) return reply.text('done', { stopReason: 'end_turn' });
       if (file !== 'alpha.txt') return { kind: 'hang' };
       return reply.toolUse('write_file', { path: file, content: 'alpha: ok\n' });
     });
-    h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: api.url } });
-    const c = await h.connect('tester');
+    scripted.h = await startLlmHost({ dir, env: { apiKey: TEST_KEY, baseUrl: scripted.api.url } });
+    const c = await scripted.h.connect('tester');
     const { run } = await c.sendRequest(SwarmRunRequest, { task: 'three files' });
     const running = await until(c, run.id, (v) => v.workers.length === 3 && v.workers.filter((w) => w.state === 'done').length === 1);
     const beta = running.workers.find((w) => w.files.includes('beta.txt'))!;
-    const coordination = h.host.ctx.services.get('coordination');
+    const coordination = scripted.h.host.ctx.services.get('coordination');
     assert.equal(coordination.list({ holder: beta.agent }).reservations.length, 1);
 
     const afterWorker = (await c.sendRequest(SwarmStopRequest, { run: run.id, worker: beta.agent })).run;
