@@ -1,6 +1,9 @@
-// Feeds committed events to the sql.js read models, each with its own checkpoint kept in the same
-// database. Effects and checkpoint change in one transaction, so a projection sees each event
-// exactly once even across crashes (it resumes from the snapshot's checkpoint).
+// Feeds committed events to the sql.js read models, each with its own checkpoint. The database
+// lives in memory and reaches the disk only as a snapshot, so a checkpoint only has to be right in
+// the snapshot: positions are kept here and written into `_projections` in the same synchronous
+// step that exports the database (persistCheckpoints). A snapshot therefore always pairs tables
+// and checkpoints exactly, and a restart resumes each projection where its snapshot stopped; an
+// append no read model handles costs no SQL at all.
 import type { Database, Statement } from 'sql.js';
 import type { EventEnvelope } from '../../shared/events';
 import { handles, type Projection } from './projection';
@@ -28,8 +31,6 @@ export class ProjectionEngine {
   private readonly begin: Statement;
   private readonly commit: Statement;
   private readonly saveCheckpoint: Statement;
-  /** Moves every registered projection's checkpoint in one statement; prepared per set of names. */
-  private saveAllCheckpoints: Statement | null = null;
 
   constructor(
     readonly db: Database,
@@ -66,8 +67,6 @@ export class ProjectionEngine {
     }
     this.registered.set(p.name, { p, position, faulted: null });
     this.byType.clear();
-    this.saveAllCheckpoints?.free();
-    this.saveAllCheckpoints = null;
     return rebuild;
   }
 
@@ -90,8 +89,8 @@ export class ProjectionEngine {
   /**
    * Applies a batch of committed events in one transaction. Each projection takes its share in one
    * go (they touch only their own tables, so the order between projections does not matter). A
-   * batch no read model handles (an append of generic events, say) only moves the checkpoints:
-   * one statement, atomic by itself, without opening a transaction around it.
+   * batch no read model handles (an append of generic events, say) opens no transaction: only the
+   * positions in memory move.
    */
   apply(events: EventEnvelope[]): void {
     if (events.length === 0) return;
@@ -105,17 +104,31 @@ export class ProjectionEngine {
         else shares.set(r, [e]);
       }
     }
-    let open = false;
-    try {
-      if (shares.size > 0) {
-        this.begin.run();
-        open = true;
+    if (shares.size > 0) {
+      this.begin.run();
+      try {
         for (const [r, share] of shares) this.applyShare(r, share);
+        this.commit.run();
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw err;
       }
-      open = this.saveCheckpoints(last, open);
-      if (open) this.commit.run();
+    }
+    for (const r of this.registered.values()) if (!r.faulted && r.position < last) r.position = last;
+  }
+
+  /**
+   * Writes every projection's position into `_projections`. Run it right before the database is
+   * copied (a snapshot, a fold handed to a query): the copy then carries checkpoints that match
+   * its tables.
+   */
+  persistCheckpoints(): void {
+    this.begin.run();
+    try {
+      for (const r of this.registered.values()) this.saveCheckpoint.run([r.position, r.p.name]);
+      this.commit.run();
     } catch (err) {
-      if (open) this.db.exec('ROLLBACK');
+      this.db.exec('ROLLBACK');
       throw err;
     }
   }
@@ -147,30 +160,6 @@ export class ProjectionEngine {
         return;
       }
     }
-  }
-
-  /** Moves the checkpoints of the healthy projections to `last`; returns whether a transaction is open. */
-  private saveCheckpoints(last: number, open: boolean): boolean {
-    let behind = 0;
-    for (const r of this.registered.values()) if (!r.faulted && r.position < last) behind++;
-    if (behind === 0) return open;
-    if (behind === this.registered.size) {
-      // The usual case: every projection healthy and moving together.
-      this.saveAllCheckpoints ??= this.db.prepare(
-        `UPDATE _projections SET position = ? WHERE name IN (${[...this.registered.keys()].map((n) => `'${n.replaceAll("'", "''")}'`).join(', ')})`,
-      );
-      this.saveAllCheckpoints.run([last]);
-      for (const r of this.registered.values()) r.position = last;
-      return open;
-    }
-    if (!open) this.begin.run();
-    for (const r of this.registered.values()) {
-      if (!r.faulted && r.position < last) {
-        r.position = last;
-        this.saveCheckpoint.run([last, r.p.name]);
-      }
-    }
-    return true;
   }
 
   private handlersFor(type: string): Registered[] {

@@ -158,6 +158,7 @@ export class Store {
     if (point.position === this.snapshotPosition && !this.snapshotStale) return;
     const projections: Record<string, number> = {};
     for (const p of this.engine.status()) projections[p.name] = p.version;
+    this.engine.persistCheckpoints();
     writeSnapshot(path.join(this.opts.dir, 'snapshots'), {
       header: { format: 1, point, createdAt: new Date().toISOString(), projections },
       index: this.events.index.toJSON(),
@@ -201,6 +202,7 @@ export class Store {
       return true;
     });
     engine.apply(chunk);
+    engine.persistCheckpoints();
     return { db, position, ts };
   }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Database } from 'sql.js';
 import { ApiaryError } from '../../../shared/errors';
 import type { Projection } from '../../../server/store/projection';
+import type { ProjectionEngine } from '../../../server/store/projectionEngine';
 import { Store, type StoreOptions } from '../../../server/store/store';
 import { SegmentLog, type SegmentLogOptions } from '../../../server/store/segmentLog';
 
@@ -45,8 +46,14 @@ export function segmentFiles(logDir: string): string[] {
     .map((n) => path.join(logDir, n));
 }
 
-/** Every user table (and `_projections`) with its rows in a stable order: what "equal read models" means. */
-export function dumpTables(db: Database, opts: { withCheckpoints?: boolean } = {}): Record<string, unknown[][]> {
+/**
+ * Every user table (and `_projections`) with its rows in a stable order: what "equal read models"
+ * means. Given a store or an engine with its database, the checkpoints are first written into the
+ * database, as a snapshot would carry them.
+ */
+export function dumpTables(source: Database | { db: Database; engine: ProjectionEngine }, opts: { withCheckpoints?: boolean } = {}): Record<string, unknown[][]> {
+  const db = 'engine' in source ? source.db : source;
+  if ('engine' in source && opts.withCheckpoints) source.engine.persistCheckpoints();
   const out: Record<string, unknown[][]> = {};
   const names = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")[0]?.values ?? [];
   for (const [n] of names) {

@@ -11,7 +11,9 @@ async function addNotes(store: Store, from: number, to: number): Promise<void> {
   for (let i = from; i <= to; i++) await store.events.append(`note-${i}`, [{ type: 'note.added', data: { id: `n${i}`, text: `text ${i}` } }], 'no-stream', meta);
 }
 
+/** The checkpoints as the next snapshot would carry them (they reach the database when it is copied). */
 function checkpoints(store: Store): Record<string, number> {
+  store.engine.persistCheckpoints();
   const rows = store.db.exec('SELECT name, position FROM _projections ORDER BY name')[0]?.values ?? [];
   return Object.fromEntries(rows.map(([n, p]) => [String(n), Number(p)]));
 }
@@ -31,9 +33,14 @@ function fragileProjection(broken: { on: boolean }): Projection {
 describe('projection engine', () => {
   after(cleanTempDirs);
 
-  it('keeps one checkpoint per projection in the read-model database, at the last applied position', async () => {
-    const store = await openStore(tempDir(), [notesProjection(), counterProjection('only_edits', ['note.edited'])]);
+  it('keeps one checkpoint per projection at the last applied position, and writes them into the database with each snapshot', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, [notesProjection(), counterProjection('only_edits', ['note.edited'])]);
     await addNotes(store, 1, 4);
+    const inDatabase = (): unknown[][] => store.db.exec('SELECT name, position FROM _projections ORDER BY name')[0]?.values ?? [];
+    assert.deepEqual(inDatabase(), [['notes', 0], ['only_edits', 0]], 'an append costs no checkpoint write');
+    store.snapshot();
+    assert.deepEqual(inDatabase(), [['notes', 4], ['only_edits', 4]], 'the snapshot carries them, matching its tables');
     assert.deepEqual(checkpoints(store), { notes: 4, only_edits: 4 });
     assert.deepEqual(
       store.projections().map((p) => [p.name, p.version, p.position]),

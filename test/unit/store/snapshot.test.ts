@@ -34,14 +34,14 @@ describe('snapshots', () => {
     const covered = store.head;
     store.snapshot();
     await addNotes(store, 31, 34);
-    const live = dumpTables(store.db, { withCheckpoints: true });
+    const live = dumpTables(store, { withCheckpoints: true });
     const head = store.head;
     crash(store);
     store = await openStore(dir, projections());
     assert.equal(store.opened.fromSnapshot, covered);
     assert.equal(store.opened.replayed, head - covered);
     assert.equal(store.head, head);
-    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), live);
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), live);
     // And the write side carries on where it was: versions came back with the snapshot and the tail.
     assert.equal(store.events.version('note-33'), 2);
     await addNotes(store, 35, 35);
@@ -97,7 +97,7 @@ describe('snapshots', () => {
     await addNotes(store, 7, 12);
     store.snapshot();
     await addNotes(store, 13, 14);
-    const live = dumpTables(store.db, { withCheckpoints: true });
+    const live = dumpTables(store, { withCheckpoints: true });
     const head = store.head;
     crash(store);
     const newest = listSnapshots(snapDir(dir))[0]!;
@@ -107,7 +107,7 @@ describe('snapshots', () => {
     assert.match(warnings.join('\n'), new RegExp(`skipped snapshot ${path.basename(newest)}: snapshot checksum mismatch`));
     assert.equal(store.opened.fromSnapshot, older);
     assert.equal(store.opened.replayed, head - older);
-    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), live);
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), live);
     crash(store);
   });
 
@@ -118,7 +118,7 @@ describe('snapshots', () => {
     store.snapshot();
     await addNotes(store, 7, 9);
     store.snapshot();
-    const live = dumpTables(store.db, { withCheckpoints: true });
+    const live = dumpTables(store, { withCheckpoints: true });
     const head = store.head;
     crash(store);
     const [newest, oldest] = listSnapshots(snapDir(dir));
@@ -130,7 +130,7 @@ describe('snapshots', () => {
     assert.match(warnings[0]!, /snapshot is truncated/);
     assert.match(warnings[1]!, /not a snapshot/);
     assert.deepEqual([store.opened.fromSnapshot, store.opened.replayed], [0, head]);
-    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), live);
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), live);
     crash(store);
   });
 
@@ -142,7 +142,7 @@ describe('snapshots', () => {
     const segment = segmentFiles(path.join(dir, 'log'))[0]!;
     // Where the frames end (the file itself runs on into preallocated space while the log is open).
     const keptBytes = store.log.point().offset;
-    const atKept = dumpTables(store.db, { withCheckpoints: true });
+    const atKept = dumpTables(store, { withCheckpoints: true });
     await addNotes(store, 5, 9);
     store.snapshot();
     crash(store);
@@ -153,7 +153,7 @@ describe('snapshots', () => {
     assert.equal(store.opened.fromSnapshot, 0);
     assert.equal(fs.statSync(segment).size, keptBytes, 'the log is not padded out to where the snapshot pointed');
     assert.match(warnings.join('\n'), /does not match the log/);
-    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), atKept);
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), atKept);
     // New events land right after what the log holds, and read models see them.
     const r = await store.events.append('note-new', [{ type: 'note.added', data: { id: 'new', text: 'fresh' } }], 'no-stream', meta);
     assert.deepEqual(r.positions, [kept + 1]);
@@ -178,7 +178,7 @@ describe('snapshots', () => {
       await store.events.append(`note-${i}`, [{ type: 'note.added', data: { id: `m${i}`, text: `t${i}` } }], 'no-stream', meta);
       if (i % 3 === 0) await store.events.append(`note-${i}`, [{ type: 'note.edited', data: { id: `m${i}`, text: `edited ${i}` } }], 1, meta);
     }
-    const truth = dumpTables(store.db, { withCheckpoints: true });
+    const truth = dumpTables(store, { withCheckpoints: true });
     crash(store);
     fs.rmSync(path.join(dir, 'log'), { recursive: true });
     fs.cpSync(path.join(other, 'log'), path.join(dir, 'log'), { recursive: true });
@@ -186,7 +186,7 @@ describe('snapshots', () => {
     store = await openStore(dir, projections(), { onWarning: (m) => warnings.push(m) });
     assert.match(warnings.join('\n'), /does not chain/);
     assert.equal(store.opened.fromSnapshot, 0);
-    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), truth);
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), truth);
     crash(store);
   });
 

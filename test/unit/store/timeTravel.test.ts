@@ -68,12 +68,12 @@ describe('time travel (foldTo)', () => {
   });
 
   it('leaves the live read models and the log untouched', () => {
-    const before = dumpTables(store.db, { withCheckpoints: true });
+    const before = dumpTables(store, { withCheckpoints: true });
     const head = store.head;
     const f = store.foldTo({ to: 2 });
     f.db.run('DELETE FROM notes');
     f.db.close();
-    assert.deepEqual(dumpTables(store.db, { withCheckpoints: true }), before);
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), before);
     assert.equal(store.head, head);
   });
 });
