@@ -77,7 +77,11 @@ export function runRelay(workspace: string): void {
   const conn = createConnection(ProposedFeatures.all);
   let hostConn: Awaited<ReturnType<typeof attach>>['conn'] | null = null;
   conn.onInitialize(async () => {
-    const attached = await attach(workspace, { client: { name: 'VS Code relay', kind: 'vscode-window', version: VERSION } });
+    const attached = await attach(workspace, {
+      client: { name: 'VS Code relay', kind: 'vscode-window', version: VERSION },
+      // Shown in the Apiary output channel while a host replays a large log.
+      onStarting: (s) => conn.console.info(`Waiting for the agent host: replaying the log into its read models, ${Math.round(s.fraction * 100)}% (${s.events.toLocaleString('en-US')} events)`),
+    });
     hostConn = attached.conn;
     hostConn.onNotification((method: string, params: unknown) => {
       void conn.sendNotification(method, params);

@@ -21,6 +21,22 @@ export interface HostInfo {
   mcp?: { url: string };
 }
 
+/**
+ * `.apiary/host.starting.json`: written by a host while it opens a store that takes a while (a
+ * replay of a large log), removed once it serves. Clients waiting to attach read it to keep
+ * waiting while the host makes progress, and to say what it is doing.
+ */
+export interface HostStarting {
+  pid: number;
+  phase: 'replaying';
+  /** Events folded into the read models so far. */
+  events: number;
+  /** Share of the log read, 0–1 (an estimate). */
+  fraction: number;
+  /** When this was written (ms since the epoch). */
+  at: number;
+}
+
 export interface HelloResult {
   sessionId: string;
   host: HostInfo;

@@ -7,7 +7,17 @@ import type { Common } from './args';
 
 /** Runs `fn` against the workspace's host (starting one when none runs), then detaches. */
 export async function withHost<T>(common: Common, fn: (conn: MessageConnection) => Promise<T>): Promise<T> {
-  const { conn } = await attach(common.workspace, { client: { name: common.agent ?? 'cli', kind: 'cli', version: VERSION } });
+  let said = -1;
+  const { conn } = await attach(common.workspace, {
+    client: { name: common.agent ?? 'cli', kind: 'cli', version: VERSION },
+    // Stdout stays the command's answer (--json included); the wait is explained on stderr.
+    onStarting: (s) => {
+      const step = Math.floor(s.fraction * 10);
+      if (step === said) return;
+      said = step;
+      process.stderr.write(`Waiting for the agent host: replaying the log into its read models, ${Math.round(s.fraction * 100)}% (${s.events.toLocaleString('en-US')} events)…\n`);
+    },
+  });
   // A request the host never answers because it went away would otherwise leave nothing for the
   // event loop to wait on: the CLI would exit 0 without a word, as if it had succeeded.
   let closed = false;

@@ -6,9 +6,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { ApiaryError } from '../../shared/errors';
-import { HelloRequest, type HelloResult, type LogLevel } from '../../shared/protocol';
+import { HelloRequest, type HelloResult, type HostStarting, type LogLevel } from '../../shared/protocol';
 import type { HelloParams } from '../../shared/schemas';
-import { ensureApiaryDir, readHostFile } from './hostFile';
+import { ensureApiaryDir, readHostFile, readStartingFile } from './hostFile';
 import { workspacePaths } from './paths';
 import { isAlive } from './processes';
 
@@ -17,7 +17,10 @@ export interface AttachOptions {
   logLevel?: LogLevel;
   /** Start a background host when none runs (default true). */
   start?: boolean;
+  /** How long to wait for a host to answer; renewed each time a starting host reports progress. */
   timeoutMs?: number;
+  /** Told when the host being waited for reports progress (a replay of a large log). */
+  onStarting?: (starting: HostStarting) => void;
 }
 
 export interface Attached {
@@ -89,12 +92,21 @@ export async function attach(workspace: string, opts: AttachOptions): Promise<At
     throw new ApiaryError('invalid_params', `workspace ${path.resolve(workspace)} is not a folder`);
   }
   const pid = spawnBackgroundHost(workspace);
-  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  const timeout = opts.timeoutMs ?? 20_000;
+  let deadline = Date.now() + timeout;
+  let seen = 0;
   // Another starter may win the race for the lock: whoever wins, attach to it.
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 40));
     const got = await tryAttach(workspace, opts);
     if (got) return { ...got, started: got.hello.host.pid === pid };
+    // A host replaying a large log is slow, not stuck: each report it writes renews the wait.
+    const starting = readStartingFile(workspacePaths(workspace).starting);
+    if (starting && starting.at > seen && isAlive(starting.pid)) {
+      seen = starting.at;
+      deadline = Math.max(deadline, Date.now() + timeout);
+      opts.onStarting?.(starting);
+    }
     if (pid && !isAlive(pid) && !readHostFile(workspacePaths(workspace).hostJson) && !isAlive(lockPid(workspacePaths(workspace).lock))) {
       // Our host died before it served and no other host is starting (one that won the race for
       // the lock holds it while it opens the store); its log says why.

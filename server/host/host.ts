@@ -5,7 +5,7 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { CancellationTokenSource, createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection, type NotificationType } from 'vscode-jsonrpc/node';
 import { ApiaryError } from '../../shared/errors';
-import { LogNotification, PROTOCOL_VERSION, StoreChangedNotification, type HostInfo, type LogLevel } from '../../shared/protocol';
+import { LogNotification, PROTOCOL_VERSION, StoreChangedNotification, type HostInfo, type HostStarting, type LogLevel } from '../../shared/protocol';
 import { RpcRegistry } from '../rpc/registry';
 import { primitiveProjections, CasLocks, Cursors, Deferreds, Mailboxes, Store } from '../store';
 import type { Feature, HostContext } from './feature';
@@ -96,6 +96,7 @@ export class Host {
       });
     }
     let store: Store;
+    let logged = 0;
     try {
       store = await Store.open({
         dir: paths.apiary,
@@ -105,11 +106,21 @@ export class Host {
         snapshotAfterMs: opts.snapshotAfterMs,
         onWarning: (m) => log.warn(m),
         onProjectionError: (p, e, err) => log.error(`projection ${p} failed on event ${e.position} (${e.type}): ${err instanceof Error ? err.message : String(err)}`),
+        // A long replay: clients waiting to attach keep waiting while this file moves on.
+        onProgress: ({ events, fraction }) => {
+          writeJsonAtomic(paths.starting, { pid: process.pid, phase: 'replaying', events, fraction, at: Date.now() } satisfies HostStarting);
+          if (Date.now() - logged >= 1000) {
+            logged = Date.now();
+            log.info(`replaying the log into the read models: ${Math.round(fraction * 100)}% (${events.toLocaleString('en-US')} events)`);
+          }
+        },
       });
     } catch (err) {
+      fs.rmSync(paths.starting, { force: true });
       lock.release();
       throw err;
     }
+    fs.rmSync(paths.starting, { force: true });
     const host = new Host(paths, store, log, opts, lock.release);
     try {
       for (const f of opts.features) {

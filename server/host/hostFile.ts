@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HostInfo } from '../../shared/protocol';
+import type { HostInfo, HostStarting } from '../../shared/protocol';
 
 export function writeJsonAtomic(file: string, value: unknown, mode = 0o600): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -12,6 +12,15 @@ export function readHostFile(file: string): HostInfo | null {
   try {
     const info = JSON.parse(fs.readFileSync(file, 'utf8')) as HostInfo;
     return typeof info.pid === 'number' && typeof info.socket === 'string' ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+export function readStartingFile(file: string): HostStarting | null {
+  try {
+    const s = JSON.parse(fs.readFileSync(file, 'utf8')) as HostStarting;
+    return typeof s.pid === 'number' && typeof s.events === 'number' && typeof s.fraction === 'number' && typeof s.at === 'number' ? s : null;
   } catch {
     return null;
   }

@@ -8,6 +8,8 @@ export interface WorkspacePaths {
   lock: string;
   hostJson: string;
   hostLog: string;
+  /** Present while a host opens its store slowly (HostStarting). */
+  starting: string;
   socket: string;
 }
 
@@ -20,6 +22,7 @@ export function workspacePaths(workspace: string): WorkspacePaths {
     lock: path.join(apiary, 'host.lock'),
     hostJson: path.join(apiary, 'host.json'),
     hostLog: path.join(apiary, 'host.log'),
+    starting: path.join(apiary, 'host.starting.json'),
     socket: socketPath(ws, apiary),
   };
 }

@@ -76,6 +76,29 @@ const DEFAULT_MAX_SEGMENT = 64 * 1024 * 1024;
 const PREALLOCATE_BYTES = 1024 * 1024;
 let zeros: Buffer | null = null;
 
+/**
+ * About how many bytes opening the log at `resumeFrom` will read: the segments from the resume
+ * point on (their preallocated tails included, so it errs high). For progress reports only.
+ */
+export function bytesToScan(dir: string, resumeFrom?: LogPoint): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => SEGMENT_RE.test(n));
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const name of names) {
+    if (resumeFrom && resumeFrom.position > 0 && name < resumeFrom.segment) continue;
+    try {
+      total += fs.statSync(path.join(dir, name)).size - (resumeFrom && name === resumeFrom.segment ? resumeFrom.offset : 0);
+    } catch {
+      // removed meanwhile: nothing to read there
+    }
+  }
+  return Math.max(0, total);
+}
+
 function segmentName(firstPosition: number): string {
   return `${String(firstPosition).padStart(20, '0')}.seg`;
 }

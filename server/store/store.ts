@@ -7,7 +7,8 @@ import type { StoreStatus, VerifyReport } from '../../shared/protocol';
 import { decodePayload, EventStore } from './eventStore';
 import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
-import { SegmentLog, type Frame } from './segmentLog';
+import { FRAME_HEADER_SIZE } from './framing';
+import { bytesToScan, SegmentLog, type Frame } from './segmentLog';
 import { listSnapshots, readSnapshot, writeSnapshot, type Snapshot } from './snapshot';
 import { exportDatabase, loadSqlJs } from './sqljs';
 import { StreamIndex } from './streamIndex';
@@ -26,7 +27,20 @@ export interface StoreOptions {
   onProjectionError?: (projection: string, event: EventEnvelope, err: unknown) => void;
   /** Replay the whole log instead of starting from a snapshot. */
   ignoreSnapshots?: boolean;
+  /** Told how a replay on open advances, a few times a second while it runs (a large log takes seconds). */
+  onProgress?: (progress: ReplayProgress) => void;
+  /** At most one progress report per this many ms (default 250). */
+  progressEveryMs?: number;
 }
+
+export interface ReplayProgress {
+  /** Events folded into the read models so far. */
+  events: number;
+  /** Share of the log's bytes read, 0–1 (an estimate: the last segment's preallocated tail counts). */
+  fraction: number;
+}
+
+const PROGRESS_EVERY_MS = 250;
 
 export interface OpenReport {
   fromSnapshot: number;
@@ -82,22 +96,26 @@ export class Store {
     const resumeAt = snap?.header.point.position ?? 0;
     let replayed = 0;
     let chunk: EventEnvelope[] = [];
+    const lagging = engine.lowestPosition() < resumeAt;
+    const logDir = path.join(opts.dir, 'log');
+    const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, bytesToScan(logDir, lagging ? undefined : snap?.header.point), opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
     const feed = (frame: Frame): void => {
       for (const e of decodePayload(frame.payload)) {
         if (e.position > resumeAt) index.record(e.id, e.stream, e.version, e.position);
         chunk.push(e);
       }
+      progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
       if (chunk.length >= APPLY_CHUNK) {
         engine.apply(chunk);
         replayed += chunk.length;
         chunk = [];
+        progress?.tick(replayed);
       }
     };
-    const lagging = engine.lowestPosition() < resumeAt;
     let log: SegmentLog;
     try {
       log = SegmentLog.open({
-        dir: path.join(opts.dir, 'log'),
+        dir: logDir,
         maxSegmentBytes: opts.maxSegmentBytes,
         resumeFrom: snap?.header.point,
         onWarning: opts.onWarning,
@@ -117,6 +135,7 @@ export class Store {
       engine.apply(chunk);
       replayed += chunk.length;
     }
+    progress?.done(replayed);
     const events = new EventStore(log, index, opts.now);
     const store = new Store(SQL, db, engine, events, log, opts, {
       fromSnapshot: resumeAt,
@@ -232,5 +251,35 @@ export class Store {
       }, after);
       this.snapshotTimer.unref();
     }
+  }
+}
+
+/** Turns bytes read and events folded into a report every `everyMs`, and one at the end. */
+class ProgressMeter {
+  private bytes = 0;
+  private last = performance.now();
+  private reported = false;
+
+  constructor(
+    private readonly report: (p: ReplayProgress) => void,
+    private readonly total: number,
+    private readonly everyMs: number,
+  ) {}
+
+  read(bytes: number): void {
+    this.bytes += bytes;
+  }
+
+  tick(events: number): void {
+    const now = performance.now();
+    if (now - this.last < this.everyMs) return;
+    this.last = now;
+    this.reported = true;
+    this.report({ events, fraction: this.total > 0 ? Math.min(1, this.bytes / this.total) : 1 });
+  }
+
+  /** The final report, only when a replay ran long enough to report at all. */
+  done(events: number): void {
+    if (this.reported) this.report({ events, fraction: 1 });
   }
 }

@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { AppendEventsRequest, ReadEventsRequest, StatusRequest, type HostInfo, type HostStatus } from '../../shared/protocol';
+import { ApiaryError } from '../../shared/errors';
 import { attach } from '../../server/host/attach';
 import { isAlive } from '../../server/host/processes';
 import { listSnapshots, readSnapshot } from '../../server/store/snapshot';
@@ -26,6 +27,7 @@ import {
   track,
   waitFor,
 } from '../support/host';
+import { startInProcessHost } from './support/inProcessHost';
 
 const apiary = (ws: string, name: string): string => path.join(ws, '.apiary', name);
 
@@ -307,6 +309,71 @@ describe('host lifecycle', function () {
       fs.rmSync(apiary(ws, 'host.json'), { force: true });
       await new Promise((r) => server.close(r));
     }
+  });
+
+  describe('a host that opens a large log slowly', () => {
+    /**
+     * Plays a host busy replaying: this process holds the workspace's lock (so the host attach
+     * spawns finds it taken and leaves) and writes host.starting.json as a replay would, every
+     * 100 ms while `reporting` is set. Then it starts the real host here, which takes the lock.
+     */
+    function busyHost(ws: string, opts: { reporting: boolean }) {
+      fs.mkdirSync(path.join(ws, '.apiary'), { recursive: true });
+      fs.writeFileSync(apiary(ws, 'host.lock'), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+      let events = 0;
+      const report = (): void => {
+        events += 50_000;
+        fs.writeFileSync(apiary(ws, 'host.starting.json'), JSON.stringify({ pid: process.pid, phase: 'replaying', events, fraction: Math.min(1, events / 1_000_000), at: Date.now() }));
+      };
+      const timer = opts.reporting ? setInterval(report, 100) : null;
+      if (opts.reporting) report();
+      return {
+        async serve() {
+          if (timer) clearInterval(timer);
+          return startInProcessHost({ workspace: ws });
+        },
+        stop: () => timer && clearInterval(timer),
+      };
+    }
+
+    it('keeps an attach waiting past its timeout while the host reports progress, and says how far it is', async () => {
+      const ws = tempWorkspace();
+      const busy = busyHost(ws, { reporting: true });
+      const seen: number[] = [];
+      const started = Date.now();
+      const attaching = attach(ws, { client: { name: 'patient', kind: 'test' }, timeoutMs: 400, onStarting: (s) => seen.push(s.events) });
+      await sleep(300);
+      const status = jsonOf<{ running: boolean; starting?: { pid: number; phase: string; events: number } }>(await runCli(['status', '--workspace', ws, '--json']));
+      assert.equal(status.running, false);
+      assert.equal(status.starting?.pid, process.pid);
+      assert.equal(status.starting?.phase, 'replaying');
+      await sleep(900);
+      const host = await busy.serve();
+      try {
+        const a = await attaching;
+        assert.ok(Date.now() - started > 1000, 'it waited well past its 400 ms timeout');
+        assert.equal(a.hello.host.pid, process.pid);
+        assert.ok(seen.length >= 5, `told of the progress as it went (${seen.length} reports)`);
+        assert.deepEqual(seen, [...seen].sort((x, y) => x - y));
+        assert.equal(fs.existsSync(apiary(ws, 'host.starting.json')), false, 'a host that serves leaves no progress file');
+        a.conn.dispose();
+      } finally {
+        await host.stop();
+      }
+    });
+
+    it('still gives up after its timeout when the host holding the lock reports nothing', async () => {
+      const ws = tempWorkspace();
+      const busy = busyHost(ws, { reporting: false });
+      try {
+        const started = Date.now();
+        await assert.rejects(attach(ws, { client: { name: 'impatient', kind: 'test' }, timeoutMs: 400 }), (err: ApiaryError) => err.code === 'unavailable');
+        assert.ok(Date.now() - started < 3000);
+      } finally {
+        busy.stop();
+        fs.rmSync(apiary(ws, 'host.lock'), { force: true });
+      }
+    });
   });
 
   it('refuses to serve a workspace that is not a folder', async () => {

@@ -1,7 +1,7 @@
 // serve · relay · status
 import { StatusRequest, type HostStatus, type LogLevel } from '../../../shared/protocol';
 import { attach } from '../../host/attach';
-import { readHostFile } from '../../host/hostFile';
+import { readHostFile, readStartingFile } from '../../host/hostFile';
 import { workspacePaths } from '../../host/paths';
 import { isAlive } from '../../host/processes';
 import { VERSION } from '../../host/version';
@@ -53,6 +53,15 @@ export async function status(argv: string[]): Promise<number> {
   const p = workspacePaths(common.workspace);
   const info = readHostFile(p.hostJson);
   if (!info || !isAlive(info.pid)) {
+    const starting = readStartingFile(p.starting);
+    if (starting && isAlive(starting.pid)) {
+      printResult(
+        { running: false, workspace: p.workspace, starting },
+        common.json,
+        () => `An agent host (pid ${starting.pid}) is starting for ${p.workspace}: replaying the log into its read models, ${Math.round(starting.fraction * 100)}% (${starting.events.toLocaleString('en-US')} events).`,
+      );
+      return 0;
+    }
     printResult({ running: false, workspace: p.workspace }, common.json, () => `No agent host runs for ${p.workspace}. Start one with \`apiary serve\`.`);
     return 0;
   }
