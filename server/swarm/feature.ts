@@ -5,6 +5,7 @@ import { SwarmChangedNotification, SwarmExplainRequest, SwarmRunRequest, SwarmSt
 import { swarmExplainParamsSchema, swarmRunParamsSchema, swarmStatusParamsSchema, swarmStopParamsSchema, swarmTranscriptParamsSchema } from '../../shared/swarmSchemas';
 import type { Feature, HostContext } from '../host/feature';
 import type { McpTool } from '../mcp/tool';
+import { swarmRunsProjection } from './projection';
 import { SwarmService } from './service';
 import { swarmTools } from './tools';
 import { readSwarmSettings } from './verify';
@@ -20,6 +21,7 @@ export function swarmFeature(): Feature {
   return {
     name: 'swarm',
     ownedStreamPrefixes: [SWARM_STREAM_PREFIX],
+    projections: [swarmRunsProjection],
     start(ctx, rpc) {
       const settings = readSwarmSettings(ctx.paths.workspace);
       const svc = new SwarmService({

@@ -12,6 +12,7 @@ import { foldRun, type SwarmEvent } from './events';
 import { completeCell, type SwarmCompleteResult } from './complete';
 import { explainTimeline, outcomeOf, transcript } from './explain';
 import { SwarmRun } from './run';
+import { runEvents } from './projection';
 import { readSwarmSettings } from './verify';
 
 export interface SwarmServiceOptions extends Omit<SwarmDeps, 'append'> {
@@ -22,13 +23,13 @@ export interface SwarmServiceOptions extends Omit<SwarmDeps, 'append'> {
 }
 
 export class SwarmService {
-  private readonly events = new Map<string, EventEnvelope[]>();
+  private readonly events: Map<string, EventEnvelope[]>;
   private readonly active = new Map<string, SwarmRun>();
   private readonly stopListening: () => void;
   private readonly deps: SwarmDeps;
 
   constructor(private readonly opts: SwarmServiceOptions) {
-    for (const e of opts.store.events.read()) if (e.stream.startsWith(SWARM_STREAM_PREFIX)) this.add(e);
+    this.events = runEvents(opts.store.db);
     this.stopListening = opts.store.events.onCommitted((batch) => {
       const runs = new Set<string>();
       for (const e of batch) {
