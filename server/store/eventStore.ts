@@ -216,3 +216,23 @@ export class EventStore {
 export function decodePayload(payload: Buffer): EventEnvelope[] {
   return JSON.parse(payload.toString('utf8')) as EventEnvelope[];
 }
+
+const TYPE_KEY = Buffer.from(',"type":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The type of a one-event payload without decoding it, or null when it cannot be read that way.
+ * Payloads are `JSON.stringify` of envelopes whose keys come in a fixed order (id, stream,
+ * version, position, type, …), and a string value holds no unescaped quote, so the first
+ * `,"type":"` is the envelope's own, ahead of anything in its data.
+ */
+export function peekType(payload: Buffer): string | null {
+  const at = payload.indexOf(TYPE_KEY);
+  if (at === -1) return null;
+  const from = at + TYPE_KEY.length;
+  const end = payload.indexOf(QUOTE, from);
+  if (end === -1) return null;
+  for (let i = from; i < end; i++) if (payload[i] === BACKSLASH) return null;
+  return payload.toString('utf8', from, end);
+}

@@ -162,6 +162,20 @@ export class ProjectionEngine {
     }
   }
 
+  /** Whether a healthy projection that has not yet seen `position` handles events of this type. */
+  wants(type: string, position: number): boolean {
+    for (const r of this.handlersFor(type)) if (!r.faulted && position > r.position) return true;
+    return false;
+  }
+
+  /**
+   * Moves every healthy projection to `position`: for a pass that handed them every event they
+   * handle up to there and skipped the rest.
+   */
+  advance(position: number): void {
+    for (const r of this.registered.values()) if (!r.faulted && r.position < position) r.position = position;
+  }
+
   private handlersFor(type: string): Registered[] {
     let list = this.byType.get(type);
     if (!list) {

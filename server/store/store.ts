@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { EventEnvelope } from '../../shared/events';
 import type { StoreStatus, VerifyReport } from '../../shared/protocol';
-import { decodePayload, EventStore } from './eventStore';
+import { decodePayload, EventStore, peekType } from './eventStore';
 import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
 import { FRAME_HEADER_SIZE } from './framing';
@@ -130,11 +130,26 @@ export class Store {
       db.close();
       return Store.open({ ...opts, ignoreSnapshots: true });
     }
-    if (lagging) log.read(engine.lowestPosition() + 1, feed);
+    if (lagging) {
+      // Up to the snapshot only the projections being rebuilt need events, and most of the log
+      // is of types they do not handle: those frames are recognised by their type and not decoded.
+      log.read(engine.lowestPosition() + 1, (frame) => {
+        if (frame.count === 1 && frame.firstPosition <= resumeAt) {
+          const type = peekType(frame.payload);
+          if (type !== null && !engine.wants(type, frame.firstPosition)) {
+            progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
+            return;
+          }
+        }
+        feed(frame);
+      });
+    }
     if (chunk.length) {
       engine.apply(chunk);
       replayed += chunk.length;
     }
+    // Every projection has now been handed every event it handles up to the head.
+    engine.advance(log.head);
     progress?.done(replayed);
     const events = new EventStore(log, index, opts.now);
     const store = new Store(SQL, db, engine, events, log, opts, {

@@ -168,6 +168,28 @@ describe('projection engine', () => {
     crash(store);
   });
 
+  it('rebuilds a projection by decoding only the events of the types it handles, and brings every checkpoint to the head', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, [notesProjection()]);
+    await addNotes(store, 1, 40);
+    for (const i of [3, 17, 29]) await store.events.append(`note-${i}`, [{ type: 'note.edited', data: { id: `n${i}`, text: 'changed' } }], 'any', meta);
+    await store.events.append('other', [{ type: 'note.edited', data: { id: 'n1' } }, { type: 'note.added', data: { id: 'n41' } }], 'any', meta); // one frame, two events
+    store.snapshot();
+    await addNotes(store, 41, 42); // a tail after the snapshot
+    const head = store.head;
+    crash(store);
+    store = await openStore(dir, [counterProjection('edits', ['note.edited']), notesProjection()]);
+    try {
+      assert.deepEqual(store.opened.rebuilt, ['edits']);
+      assert.deepEqual(countsOf(store.db, 'edits'), { 'note.edited': 4 });
+      // Decoded: the three one-event edits, the two-event frame (not read by its type) and the tail.
+      assert.equal(store.opened.replayed, 3 + 2 + 2);
+      assert.deepEqual(Object.fromEntries(store.projections().map((p) => [p.name, p.position])), { edits: head, notes: head });
+    } finally {
+      crash(store);
+    }
+  });
+
   it('builds a projection added later from the start of the log', async () => {
     const dir = tempDir();
     let store = await openStore(dir, []);
