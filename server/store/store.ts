@@ -131,6 +131,7 @@ export class Store {
       return Store.open({ ...opts, ignoreSnapshots: true });
     }
     if (lagging) {
+      let skipped = 0;
       // Up to the snapshot only the projections being rebuilt need events, and most of the log
       // is of types they do not handle: those frames are recognised by their type and not decoded.
       log.read(engine.lowestPosition() + 1, (frame) => {
@@ -138,6 +139,7 @@ export class Store {
           const type = peekType(frame.payload);
           if (type !== null && !engine.wants(type, frame.firstPosition)) {
             progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
+            if (++skipped % 1024 === 0) progress?.tick(replayed);
             return;
           }
         }
