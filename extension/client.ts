@@ -3,7 +3,8 @@
 // shared per-workspace host (starting it when none runs) and forwards every apiary/* message.
 // When the relay or host dies we reconnect with our own backoff rather than the client library's
 // default, which gives up after a few crashes.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -19,6 +20,7 @@ import {
 } from 'vscode-languageclient/node';
 import {
   HelloRequest,
+  isHostStarting,
   LogNotification,
   StatusRequest,
   StoreChangedNotification,
@@ -161,8 +163,11 @@ export class HostClient implements vscode.Disposable {
     }
     const client = this.createClient(workspace, gen);
     this.client = client;
+    // A host replaying a large log takes a while to answer: show how far it has come.
+    const watch = setInterval(() => this.showReplay(gen, workspace), 500);
     try {
       await client.start();
+      clearInterval(watch);
       if (gen !== this.generation) return;
       this.session = await client.sendRequest(HelloRequest, this.helloParams());
       const status = await client.sendRequest(StatusRequest);
@@ -172,7 +177,24 @@ export class HostClient implements vscode.Disposable {
       this.setState({ kind: 'ready', workspace, status, receivedAt: Date.now() });
     } catch (err) {
       this.fail(gen, describe(err));
+    } finally {
+      clearInterval(watch);
     }
+  }
+
+  /** Puts the progress a starting host writes (`.apiary/host.starting.json`) into the waiting state. */
+  private showReplay(gen: number, workspace: string): void {
+    const state = this.current;
+    if (gen !== this.generation || (state.kind !== 'starting' && state.kind !== 'restarting')) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(path.join(workspace, '.apiary', 'host.starting.json'), 'utf8'));
+    } catch {
+      return; // none yet (or being replaced): nothing to show
+    }
+    if (!isHostStarting(parsed)) return;
+    if (state.replay?.events === parsed.events && state.replay.fraction === parsed.fraction) return;
+    this.setState({ ...state, replay: { fraction: parsed.fraction, events: parsed.events } });
   }
 
   private helloParams(): HelloParams {

@@ -4,8 +4,19 @@ import type { HostStatus } from '../shared/protocol';
 
 export type HostStateKind = 'starting' | 'ready' | 'restarting' | 'error';
 
+/** A host being waited for is replaying its log into the read models (a large log, a rebuilt read model). */
+export interface ReplayShown {
+  fraction: number;
+  events: number;
+}
+
 export type HostState =
-  | { kind: 'starting'; workspace: string; since: number }
+  | {
+      kind: 'starting';
+      workspace: string;
+      since: number;
+      replay?: ReplayShown;
+    }
   | {
       kind: 'ready';
       workspace: string;
@@ -14,7 +25,7 @@ export type HostState =
       /** Local clock when `status` was received, to age its uptime without asking again. */
       receivedAt: number;
     }
-  | { kind: 'restarting'; workspace: string; reason: string; retryAt: number; attempt: number }
+  | { kind: 'restarting'; workspace: string; reason: string; retryAt: number; attempt: number; replay?: ReplayShown }
   | {
       kind: 'error';
       workspace: string | undefined;

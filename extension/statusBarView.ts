@@ -1,6 +1,6 @@
 // How each host state looks in the status bar: text with a codicon, an accessible label that UI
 // tests and screen readers read, and a markdown tooltip with the details a user asks for first.
-import { formatDuration, uptimeAt, type HostState } from './hostState';
+import { formatDuration, uptimeAt, type HostState, type ReplayShown } from './hostState';
 
 export interface StatusBarView {
   text: string;
@@ -30,15 +30,24 @@ function secondsUntil(at: number, now: number): string {
 
 const CLICK_HINT = '_Click for the full host status._';
 
+const percent = (r: ReplayShown): string => `${Math.round(r.fraction * 100)}%`;
+
+function replayRow(r: ReplayShown): string {
+  return row('Replaying the log', `${percent(r)} (${r.events.toLocaleString('en-US')} events)`);
+}
+
 export function statusBarView(state: HostState, now: number): StatusBarView {
   switch (state.kind) {
-    case 'starting':
+    case 'starting': {
+      const rows = [row('Workspace', state.workspace)];
+      if (state.replay) rows.push(replayRow(state.replay));
       return {
-        text: '$(sync~spin) Apiary',
-        label: 'Apiary: starting',
-        tooltip: ['**Apiary agent host: starting**', table([row('Workspace', state.workspace)]), CLICK_HINT].join('\n\n'),
+        text: state.replay ? `$(sync~spin) Apiary ${percent(state.replay)}` : '$(sync~spin) Apiary',
+        label: state.replay ? `Apiary: starting, replaying the log ${percent(state.replay)}` : 'Apiary: starting',
+        tooltip: ['**Apiary agent host: starting**', table(rows), CLICK_HINT].join('\n\n'),
         error: false,
       };
+    }
     case 'ready': {
       const s = state.status;
       const rows = [
@@ -63,14 +72,15 @@ export function statusBarView(state: HostState, now: number): StatusBarView {
     }
     case 'restarting':
       return {
-        text: '$(sync~spin) Apiary',
-        label: `Apiary: restarting (attempt ${state.attempt})`,
+        text: state.replay ? `$(sync~spin) Apiary ${percent(state.replay)}` : '$(sync~spin) Apiary',
+        label: `Apiary: restarting (attempt ${state.attempt})${state.replay ? `, replaying the log ${percent(state.replay)}` : ''}`,
         tooltip: [
           '**Apiary agent host: restarting**',
           table([
             row('Workspace', state.workspace),
             row('Why', state.reason),
-            row('Next attempt', `in ${secondsUntil(state.retryAt, now)} (attempt ${state.attempt})`),
+            // Once the host is replaying, the attempt is under way: its progress replaces the countdown.
+            state.replay ? replayRow(state.replay) : row('Next attempt', `in ${secondsUntil(state.retryAt, now)} (attempt ${state.attempt})`),
           ]),
           CLICK_HINT,
         ].join('\n\n'),

@@ -37,6 +37,13 @@ export interface HostStarting {
   at: number;
 }
 
+/** Whether a parsed `.apiary/host.starting.json` has the shape of HostStarting. */
+export function isHostStarting(v: unknown): v is HostStarting {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return typeof s.pid === 'number' && s.phase === 'replaying' && typeof s.events === 'number' && typeof s.fraction === 'number' && typeof s.at === 'number';
+}
+
 export interface HelloResult {
   sessionId: string;
   host: HostInfo;

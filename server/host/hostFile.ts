@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HostInfo, HostStarting } from '../../shared/protocol';
+import { isHostStarting, type HostInfo, type HostStarting } from '../../shared/protocol';
 
 export function writeJsonAtomic(file: string, value: unknown, mode = 0o600): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -19,8 +19,8 @@ export function readHostFile(file: string): HostInfo | null {
 
 export function readStartingFile(file: string): HostStarting | null {
   try {
-    const s = JSON.parse(fs.readFileSync(file, 'utf8')) as HostStarting;
-    return typeof s.pid === 'number' && typeof s.events === 'number' && typeof s.fraction === 'number' && typeof s.at === 'number' ? s : null;
+    const s: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return isHostStarting(s) ? s : null;
   } catch {
     return null;
   }

@@ -29,6 +29,22 @@ describe('extension/statusBarView: the host state in the status bar', () => {
     assert.equal(v.error, false);
   });
 
+  it('while the starting host replays a large log, shows how far it has come', () => {
+    const v = statusBarView({ kind: 'starting', workspace: '/w', since: 0, replay: { fraction: 0.423, events: 420_000 } }, 0);
+    assert.equal(v.text, '$(sync~spin) Apiary 42%');
+    assert.equal(v.label, 'Apiary: starting, replaying the log 42%');
+    assert.match(v.tooltip, /\| Replaying the log \| 42% \(420,000 events\) \|/);
+    assert.equal(v.error, false);
+  });
+
+  it('while restarting on a host that replays, shows its progress instead of the countdown', () => {
+    const v = statusBarView({ kind: 'restarting', workspace: '/w', reason: 'The connection closed', retryAt: 4_000, attempt: 1, replay: { fraction: 0.5, events: 1_000 } }, 9_000);
+    assert.equal(v.text, '$(sync~spin) Apiary 50%');
+    assert.equal(v.label, 'Apiary: restarting (attempt 1), replaying the log 50%');
+    assert.match(v.tooltip, /\| Replaying the log \| 50% \(1,000 events\) \|/);
+    assert.doesNotMatch(v.tooltip, /Next attempt/);
+  });
+
   it('when ready, names pid, store position, workspace and an uptime that ages with the clock', () => {
     const state: HostState = { kind: 'ready', workspace: '/home/dev/project', status: hostStatus(), receivedAt: 1_000 };
     const v = statusBarView(state, 1_000 + 60_000);

@@ -91,7 +91,11 @@ export class Workbench {
     const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .workbench-hover .hover-contents').first();
     await hover.waitFor({ state: 'visible', timeout: 15_000 });
     const text = await hover.innerText();
-    if (screenshot) await this.screenshot(screenshot);
+    if (screenshot) {
+      // The hover fades in: a picture taken at once shows it half transparent.
+      await this.page.waitForTimeout(400);
+      await this.screenshot(screenshot);
+    }
     await this.page.mouse.move(5, 5);
     return text;
   }
