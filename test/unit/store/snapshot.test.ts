@@ -70,6 +70,42 @@ describe('snapshots', () => {
     crash(store);
   });
 
+  it('once a tenth of the log is more than the configured number, waits for a tenth of the log instead', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, projections(), { snapshotEvery: 10 });
+    const taken: number[] = [];
+    for (let i = 1; i <= 300; i++) {
+      await store.events.append(`note-${i}`, [{ type: 'note.added', data: { id: `n${i}`, text: 't' } }], 'no-stream', meta);
+      await new Promise((r) => setImmediate(r));
+      const at = store.status().snapshotPosition;
+      if (at !== (taken.at(-1) ?? 0)) taken.push(at);
+    }
+    let previous = 0;
+    for (const at of taken) {
+      // Taken right after the event that reached the threshold, as it stood at that event.
+      assert.equal(at - previous, Math.max(10, Math.floor(at / 10)), `snapshot at ${at} after the one at ${previous}`);
+      previous = at;
+    }
+    assert.ok(taken.length < 25, `fewer than the 30 a fixed count of 10 would take (${taken.length})`);
+    assert.ok(300 - previous <= 30, 'the tail a restart would replay stays within a tenth of the log');
+    crash(store);
+  });
+
+  it('on a quiet host, snapshots the tail after snapshotAfterMs unless it is under 1% of the log', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, projections(), { snapshotAfterMs: 40 });
+    await addNotes(store, 1, 150); // 200 events
+    store.snapshot();
+    const covered = store.status().snapshotPosition;
+    await store.events.append('late', [{ type: 'note.added', data: { id: 'late1', text: 't' } }], 'any', meta);
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(store.status().snapshotPosition, covered, 'one event in 201 is not worth a copy of the read models');
+    await store.events.append('late', [{ type: 'note.added', data: { id: 'late2', text: 't' } }, { type: 'note.added', data: { id: 'late3', text: 't' } }], 'any', meta);
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(store.status().snapshotPosition, store.head, 'three of 203 are');
+    crash(store);
+  });
+
   it('keeps the newest two and leaves no temporary files behind', async () => {
     const dir = tempDir();
     const store = await openStore(dir, projections());
