@@ -161,6 +161,9 @@ export class Store {
       ms: Math.round(performance.now() - started),
     });
     store.snapshotStale = snap !== null && lagging;
+    // A start that had to replay a lot, or rebuild a read model, saves its work at once: a crash
+    // before the next snapshot would otherwise make the next start do it all again.
+    if (replayed >= store.snapshotThreshold() || store.snapshotStale) setImmediate(() => !store.closed && store.snapshot());
     return store;
   }
 
@@ -240,6 +243,19 @@ export class Store {
     engine.apply(chunk);
     engine.persistCheckpoints();
     return { db, position, ts };
+  }
+
+  /**
+   * Stops without a snapshot, as a crash would leave things: the log closed, the read models
+   * dropped. For a store that is only being measured or inspected.
+   */
+  discard(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+    this.log.close();
+    this.db.close();
   }
 
   close(): void {

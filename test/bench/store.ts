@@ -150,8 +150,7 @@ async function replay(dir: string, s: StoreBenchSizes): Promise<{ wall: Metric; 
     const replayed = store.opened.replayed;
     assertHealthy(store);
     // Closed without the snapshot a normal close writes: not measured here, and large at this size.
-    store.log.close();
-    store.db.close();
+    store.discard();
     if (replayed !== s.replayEvents) throw new Error(`replay folded ${replayed} events, expected ${s.replayEvents}`);
   }
   return {

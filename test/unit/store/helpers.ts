@@ -33,8 +33,7 @@ export function openStore(dir: string, projections: Projection[] = [], opts: Par
 
 /** Stops a store the way a crash would: the log is closed, but no snapshot is written. */
 export function crash(store: Store): void {
-  store.log.close();
-  store.db.close();
+  store.discard();
 }
 
 /** Segment files of a log folder, oldest first, as full paths. */

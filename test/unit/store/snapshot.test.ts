@@ -106,6 +106,27 @@ describe('snapshots', () => {
     crash(store);
   });
 
+  it('is taken right after a start that replayed a snapshot\'s worth of events, so a crash does not make the next start replay them again', async () => {
+    const dir = tempDir();
+    const first = await openStore(dir, projections());
+    await addNotes(first, 1, 30); // 40 events
+    crash(first); // no snapshot
+    const store = await openStore(dir, projections(), { snapshotEvery: 25 });
+    assert.equal(store.opened.replayed, 40);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(store.status().snapshotPosition, 40);
+    assert.equal(listSnapshots(snapDir(dir)).length, 1);
+    crash(store);
+    const small = await openStore(dir, projections(), { snapshotEvery: 25 });
+    await addNotes(small, 31, 33);
+    crash(small);
+    const again = await openStore(dir, projections(), { snapshotEvery: 25 });
+    assert.equal(again.opened.replayed, 4);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(again.status().snapshotPosition, 40, 'a short tail waits for the usual threshold');
+    crash(again);
+  });
+
   it('keeps the newest two and leaves no temporary files behind', async () => {
     const dir = tempDir();
     const store = await openStore(dir, projections());
