@@ -1,8 +1,8 @@
 // Prepared statements cached per database, for the projection's hot path and the queries.
 //
 // Why this survives `db.export()`: older sql.js releases finalise every prepared statement on
-// export (1.16 exports through the backup API and keeps them, and the host snapshots through a
-// copy anyway), and a freed statement throws the string "Statement closed" on first use, before
+// export (1.16, which the host requires and snapshots with, exports through the backup API and
+// keeps them), and a freed statement throws the string "Statement closed" on first use, before
 // touching the database. So a cached statement is used optimistically and, on that one error,
 // prepared again and the call retried. The cache is a WeakMap keyed by the Database object, so a
 // closed or dropped database takes its statements with it.

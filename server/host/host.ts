@@ -226,6 +226,8 @@ export class Host {
       await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
       try {
         this.store.close();
+        // Background snapshot writes finish before the workspace is released to the next host.
+        await this.store.snapshotsWritten();
       } finally {
         if (process.platform !== 'win32') fs.rmSync(this.paths.socket, { force: true });
         fs.rmSync(this.paths.hostJson, { force: true });

@@ -1,6 +1,8 @@
 // Snapshots: the read-model database plus the stream index, with the log point they cover, so a
 // start replays only the tail. Written atomically (temp file, fsync, rename); the newest two are
-// kept and a damaged one is skipped (the older one, or a full replay, takes over).
+// kept and a damaged one is skipped (the older one, or a full replay, takes over). A snapshot is
+// only a shortcut past replay, never the only copy of anything, so writing one in the background
+// risks nothing: until its rename, the previous snapshot and the log stand.
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -24,8 +26,7 @@ export interface Snapshot {
 }
 
 // Layout: magic(8) · headerLen u32 · indexLen u32 · dbLen u32 · crc32(all after this field) u32 · header · index · db
-export function writeSnapshot(dir: string, snap: Snapshot): string {
-  fs.mkdirSync(dir, { recursive: true });
+function encode(snap: Snapshot): Buffer[] {
   const header = Buffer.from(JSON.stringify(snap.header));
   const index = Buffer.from(JSON.stringify(snap.index));
   const db = Buffer.from(snap.db.buffer, snap.db.byteOffset, snap.db.byteLength);
@@ -37,11 +38,25 @@ export function writeSnapshot(dir: string, snap: Snapshot): string {
   crc = crc32(index, crc);
   crc = crc32(db, crc);
   lens.writeUInt32LE(crc, 12);
-  const name = `snapshot-${String(snap.header.point.position).padStart(20, '0')}.bin`;
-  const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
+  return [Buffer.from(MAGIC, 'ascii'), lens, header, index, db];
+}
+
+const fileName = (snap: Snapshot): string => `snapshot-${String(snap.header.point.position).padStart(20, '0')}.bin`;
+
+// Each write has its own temporary file: a background write and the one close() takes may run at
+// the same time, for the same position.
+let writes = 0;
+const temporaryName = (name: string): string => `.${name}.${process.pid}.${++writes}.tmp`;
+const TEMPORARY_RE = /^\.snapshot-\d{20}\.bin\.(\d+)(?:\.\d+)?\.tmp$/;
+
+/** Writes a snapshot durably before returning; returns its file name. */
+export function writeSnapshot(dir: string, snap: Snapshot): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const name = fileName(snap);
+  const tmp = path.join(dir, temporaryName(name));
   const fd = fs.openSync(tmp, 'w', 0o600);
   try {
-    fs.writevSync(fd, [Buffer.from(MAGIC, 'ascii'), lens, header, index, db]);
+    fs.writevSync(fd, encode(snap));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -49,6 +64,65 @@ export function writeSnapshot(dir: string, snap: Snapshot): string {
   fs.renameSync(tmp, path.join(dir, name));
   prune(dir, 2);
   return name;
+}
+
+/**
+ * The same, with the bytes encoded now and the file written and synced off the main thread:
+ * at a million events the write and its sync are most of what a snapshot would block the host for.
+ * A failed write leaves no file behind.
+ */
+export async function writeSnapshotInBackground(dir: string, snap: Snapshot): Promise<string> {
+  const buffers = encode(snap);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const name = fileName(snap);
+  const tmp = path.join(dir, temporaryName(name));
+  const file = await fs.promises.open(tmp, 'w', 0o600);
+  try {
+    try {
+      await file.writev(buffers);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await fs.promises.rename(tmp, path.join(dir, name));
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  prune(dir, 2);
+  return name;
+}
+
+/** Removes temporary files that a process which is no longer running left mid-write. */
+export function removeStaleTemporaries(dir: string, alive: (pid: number) => boolean = isAlive): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMPORARY_RE.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+      removed.push(name);
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function readSnapshot(file: string): Snapshot | { error: string } {

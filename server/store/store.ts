@@ -9,8 +9,8 @@ import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
 import { FRAME_HEADER_SIZE } from './framing';
 import { bytesToScan, SegmentLog, type Frame } from './segmentLog';
-import { listSnapshots, readSnapshot, writeSnapshot, type Snapshot } from './snapshot';
-import { exportDatabase, loadSqlJs } from './sqljs';
+import { listSnapshots, readSnapshot, removeStaleTemporaries, writeSnapshot, writeSnapshotInBackground, type Snapshot } from './snapshot';
+import { loadSqlJs } from './sqljs';
 import { StreamIndex } from './streamIndex';
 
 export interface StoreOptions {
@@ -55,6 +55,10 @@ export class Store {
   private eventsSinceSnapshot = 0;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private snapshotPosition = 0;
+  /** The newest snapshot whose file is on disk. */
+  private writtenPosition = 0;
+  /** Snapshots taken but still being written, in order. */
+  private writing: Promise<void> = Promise.resolve();
   /** The read models differ from the newest snapshot at the same position (rebuilt or caught up on open). */
   private snapshotStale = false;
   private closed = false;
@@ -69,6 +73,7 @@ export class Store {
     readonly opened: OpenReport,
   ) {
     this.snapshotPosition = opened.fromSnapshot;
+    this.writtenPosition = opened.fromSnapshot;
     events.onCommitted((batch) => {
       engine.apply(batch);
       this.noteCommitted(batch.length);
@@ -79,6 +84,7 @@ export class Store {
     const started = performance.now();
     const SQL = await loadSqlJs();
     const snapDir = path.join(opts.dir, 'snapshots');
+    removeStaleTemporaries(snapDir);
     let snap: Snapshot | null = null;
     for (const file of opts.ignoreSnapshots ? [] : listSnapshots(snapDir)) {
       const s = readSnapshot(file);
@@ -163,7 +169,7 @@ export class Store {
     store.snapshotStale = snap !== null && lagging;
     // A start that had to replay a lot, or rebuild a read model, saves its work at once: a crash
     // before the next snapshot would otherwise make the next start do it all again.
-    if (replayed >= store.snapshotThreshold() || store.snapshotStale) setImmediate(() => !store.closed && store.snapshot());
+    if (replayed >= store.snapshotThreshold() || store.snapshotStale) setImmediate(() => !store.closed && store.snapshotInBackground());
     return store;
   }
 
@@ -187,25 +193,78 @@ export class Store {
     return this.engine.status();
   }
 
-  /** Writes a snapshot of the read models and index at the current head. */
+  /** Writes a snapshot of the read models and index at the current head, durably before returning. */
   snapshot(): void {
+    // Skipped only when a file already holds the head: one still being written in the background
+    // might not be by the time the process exits.
+    const snap = this.capture(this.writtenPosition);
+    if (!snap) return;
+    const position = snap.header.point.position;
+    try {
+      writeSnapshot(path.join(this.opts.dir, 'snapshots'), snap);
+    } catch (err) {
+      this.notWritten(position);
+      throw err;
+    }
+    this.writtenPosition = Math.max(this.writtenPosition, position);
+  }
+
+  /** Resolves once every snapshot taken so far has reached the disk (or failed to, with a warning). */
+  snapshotsWritten(): Promise<void> {
+    return this.writing;
+  }
+
+  /**
+   * What the automatic triggers take: the read models are copied now (they must match the head
+   * they are labelled with), the file is written off the main thread. Writes run one after another.
+   */
+  private snapshotInBackground(): void {
+    const snap = this.capture(this.snapshotPosition);
+    if (!snap) return;
+    const position = snap.header.point.position;
+    const dir = path.join(this.opts.dir, 'snapshots');
+    this.writing = this.writing.then(() =>
+      writeSnapshotInBackground(dir, snap).then(
+        () => {
+          this.writtenPosition = Math.max(this.writtenPosition, position);
+        },
+        (err: unknown) => {
+          this.opts.onWarning?.(`snapshot at position ${position} was not written: ${err instanceof Error ? err.message : String(err)}`);
+          this.notWritten(position);
+        },
+      ),
+    );
+  }
+
+  /** After a failed write: report what is on disk, and let the next trigger try again. */
+  private notWritten(position: number): void {
+    if (this.snapshotPosition !== position) return;
+    this.snapshotPosition = this.writtenPosition;
+    this.snapshotStale = true;
+  }
+
+  /** The snapshot of the head, or null when the one at `covered` already holds it. Resets the triggers. */
+  private capture(covered: number): Snapshot | null {
     if (this.snapshotTimer) {
       clearTimeout(this.snapshotTimer);
       this.snapshotTimer = null;
     }
     const point = this.log.point();
-    if (point.position === this.snapshotPosition && !this.snapshotStale) return;
+    if (point.position === covered && !this.snapshotStale) return null;
     const projections: Record<string, number> = {};
     for (const p of this.engine.status()) projections[p.name] = p.version;
     this.engine.persistCheckpoints();
-    writeSnapshot(path.join(this.opts.dir, 'snapshots'), {
+    const snap: Snapshot = {
       header: { format: 1, point, createdAt: new Date().toISOString(), projections },
       index: this.events.index.toJSON(),
-      db: exportDatabase(this.SQL, this.db),
-    });
+      // sql.js (1.16 on) exports through the backup API straight into the returned buffer and
+      // leaves the database open, so the projections' prepared statements stay valid.
+      db: this.db.export(),
+    };
     this.snapshotPosition = point.position;
     this.snapshotStale = false;
     this.eventsSinceSnapshot = 0;
+    return snap;
   }
 
   verify(): VerifyReport {
@@ -271,9 +330,9 @@ export class Store {
 
   /**
    * New events that call for a snapshot: `snapshotEvery`, or a tenth of the log once that is more.
-   * A snapshot blocks the host for as long as it takes to copy the read models (about a second at
-   * 1,000,000 events), so a large store takes them proportionally less often; a restart still
-   * replays at most about a tenth of its log.
+   * A snapshot blocks the host while it copies the read models (about 0.1 s at 1,000,000 events)
+   * and then writes their size to disk (65 MB there), so a large store takes them proportionally
+   * less often; a restart still replays at most about a tenth of its log.
    */
   private snapshotThreshold(): number {
     return Math.max(this.opts.snapshotEvery ?? 10_000, Math.floor(this.events.head / 10));
@@ -283,7 +342,7 @@ export class Store {
     this.eventsSinceSnapshot += n;
     if (this.closed) return;
     if (this.eventsSinceSnapshot >= this.snapshotThreshold()) {
-      setImmediate(() => !this.closed && this.snapshot());
+      setImmediate(() => !this.closed && this.snapshotInBackground());
       return;
     }
     const after = this.opts.snapshotAfterMs ?? 60_000;
@@ -292,7 +351,7 @@ export class Store {
         this.snapshotTimer = null;
         // A quiet host snapshots its tail after a while, unless that tail is a sliver of a large
         // log (under 1%): replaying it costs less than the copy.
-        if (!this.closed && this.eventsSinceSnapshot * 100 >= this.events.head) this.snapshot();
+        if (!this.closed && this.eventsSinceSnapshot * 100 >= this.events.head) this.snapshotInBackground();
       }, after);
       this.snapshotTimer.unref();
     }

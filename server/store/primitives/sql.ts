@@ -2,8 +2,8 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 
 // Projections run the same few statements for every event they apply (a replay runs them
 // millions of times); compiling each once per database, not per event, made replay several times
-// faster. Statements stay valid while the database is open: snapshots copy it with the backup API
-// rather than `db.export()`, which would free them.
+// faster. Statements stay valid while the database is open, snapshots included: since 1.16,
+// sql.js's `db.export()` copies through the backup API and leaves them alone.
 const prepared = new WeakMap<Database, Map<string, Statement>>();
 
 /** Runs a write statement, prepared once per database and SQL text. */

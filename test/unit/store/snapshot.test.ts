@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { listSnapshots, readSnapshot } from '../../../server/store/snapshot';
+import { Mailboxes, primitiveProjections } from '../../../server/store';
+import { listSnapshots, readSnapshot, removeStaleTemporaries } from '../../../server/store/snapshot';
 import type { Store } from '../../../server/store/store';
 import { cleanTempDirs, crash, dumpTables, openStore, segmentFiles, tempDir } from './helpers';
 import { notesProjection } from './notesProjection';
@@ -65,6 +66,7 @@ describe('snapshots', () => {
     const store = await openStore(dir, projections(), { snapshotEvery: 10 });
     await addNotes(store, 1, 12);
     await new Promise((r) => setImmediate(r));
+    await store.snapshotsWritten();
     assert.ok(store.status().snapshotPosition >= 10);
     assert.equal(listSnapshots(snapDir(dir)).length, 1);
     crash(store);
@@ -114,6 +116,7 @@ describe('snapshots', () => {
     const store = await openStore(dir, projections(), { snapshotEvery: 25 });
     assert.equal(store.opened.replayed, 40);
     await new Promise((r) => setImmediate(r));
+    await store.snapshotsWritten();
     assert.equal(store.status().snapshotPosition, 40);
     assert.equal(listSnapshots(snapDir(dir)).length, 1);
     crash(store);
@@ -125,6 +128,89 @@ describe('snapshots', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(again.status().snapshotPosition, 40, 'a short tail waits for the usual threshold');
     crash(again);
+  });
+
+  it('leaves the read models working: their prepared statements survive the copy', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, [...primitiveProjections, notesProjection()]);
+    const mail = new Mailboxes(store);
+    await mail.send('inbox', { n: 1 }, { actor: 'bob' });
+    await addNotes(store, 1, 3);
+    store.snapshot();
+    // The mailbox applies through statements prepared before the snapshot and never re-prepared.
+    await mail.send('inbox', { n: 2 }, { actor: 'bob' });
+    await addNotes(store, 4, 6);
+    assert.deepEqual(store.projections().filter((p) => p.faulted), []);
+    assert.deepEqual(mail.receive('inbox', 'alice').map((d) => d.body), [{ n: 1 }, { n: 2 }]);
+    assert.equal(dumpTables(store).notes!.length, 6);
+    crash(store);
+  });
+
+  it('writes the automatic ones in the background, one after another, each complete on disk', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, projections(), { snapshotEvery: 10 });
+    await addNotes(store, 1, 8); // 10 events: the trigger fires on the next turn of the loop
+    await new Promise((r) => setImmediate(r));
+    assert.equal(store.status().snapshotPosition, 10, 'taken at once');
+    await store.snapshotsWritten();
+    assert.deepEqual(fs.readdirSync(snapDir(dir)), ['snapshot-00000000000000000010.bin']);
+    const snap = readSnapshot(listSnapshots(snapDir(dir))[0]!);
+    assert.ok(!('error' in snap));
+    assert.equal(snap.header.point.position, 10);
+    crash(store);
+  });
+
+  it('warns when a background write fails, reports the snapshot on disk, and tries again at the next trigger', async () => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const store = await openStore(dir, projections(), { snapshotEvery: 10, onWarning: (w) => warnings.push(w) });
+    fs.writeFileSync(snapDir(dir), 'not a folder');
+    await addNotes(store, 1, 8);
+    await new Promise((r) => setImmediate(r));
+    await store.snapshotsWritten();
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /snapshot at position 10 was not written/);
+    assert.equal(store.status().snapshotPosition, 0, 'nothing is on disk');
+    fs.rmSync(snapDir(dir));
+    await addNotes(store, 9, 16); // another 11 events: the trigger at the 10th of them
+    await new Promise((r) => setImmediate(r));
+    await store.snapshotsWritten();
+    assert.equal(store.status().snapshotPosition, 20);
+    assert.equal(listSnapshots(snapDir(dir)).length, 1);
+    crash(store);
+  });
+
+  it('is written by close() even while a background write of the same head is still under way', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections(), { snapshotEvery: 10 });
+    await addNotes(store, 1, 8);
+    await new Promise((r) => setImmediate(r)); // taken, its file not yet written
+    const head = store.head;
+    store.close();
+    const written = readSnapshot(listSnapshots(snapDir(dir))[0]!);
+    assert.ok(!('error' in written));
+    assert.equal(written.header.point.position, head, 'on disk when close returns');
+    await store.snapshotsWritten();
+    assert.deepEqual(fs.readdirSync(snapDir(dir)), ['snapshot-00000000000000000010.bin']);
+    store = await openStore(dir, projections());
+    assert.deepEqual([store.opened.fromSnapshot, store.opened.replayed], [head, 0]);
+    crash(store);
+  });
+
+  it('clears temporary files that a stopped process left mid-write, and only those', () => {
+    const dir = tempDir();
+    const names = [
+      '.snapshot-00000000000000000010.bin.111.tmp', // an older host's name
+      '.snapshot-00000000000000000010.bin.111.3.tmp',
+      '.snapshot-00000000000000000020.bin.222.1.tmp', // a live process's write
+      'snapshot-00000000000000000010.bin',
+      'notes.txt',
+    ];
+    for (const n of names) fs.writeFileSync(path.join(dir, n), 'x');
+    const removed = removeStaleTemporaries(dir, (pid) => pid === 222);
+    assert.deepEqual(removed.sort(), names.slice(0, 2).sort());
+    assert.deepEqual(fs.readdirSync(dir).sort(), names.slice(2).sort());
+    assert.deepEqual(removeStaleTemporaries(path.join(dir, 'missing')), []);
   });
 
   it('keeps the newest two and leaves no temporary files behind', async () => {
