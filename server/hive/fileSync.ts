@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { HiveFileConflict, HiveFileStatus } from '../../shared/hiveViews';
 import type { HiveProblem, HiveSyncResult } from '../../shared/hive';
+import { z } from 'zod';
 import { ApiaryError } from '../../shared/errors';
 import { keepUnparsable, parseJsonl, serializeJsonl } from './core/jsonl';
 import { HIVE_DIR } from './git/commit';
@@ -48,6 +49,12 @@ export interface HiveFileImport {
   problems: HiveProblem[];
 }
 
+const savedStateSchema = z.object({
+  state: z.string(),
+  problems: z.array(z.object({ line: z.number().int().positive(), reason: z.string(), source: z.enum(['base', 'ours', 'theirs', 'file']).optional(), text: z.string().optional() })),
+});
+type SavedState = z.infer<typeof savedStateSchema>;
+
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 function readText(file: string): string | null {
@@ -79,6 +86,11 @@ export class HiveFileSync {
   private baseHash: string | null = null;
   /** The records part of `base` (no kept lines), to skip rewrites that would change nothing. */
   private baseRecords: string | null = null;
+  /** `.apiary/hive-base.jsonl` holds `base` (after an import that needed no rewrite, it may not yet). */
+  private baseSaved = false;
+  /** Beside the base: the hive state the file was last known to hold, and the file's problems. */
+  private readonly stateFile: string;
+  private stateText: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | null = null;
   /** When the oldest change not yet written was scheduled. */
@@ -92,6 +104,7 @@ export class HiveFileSync {
   constructor(private readonly opts: HiveFileSyncOptions) {
     this.file = path.join(opts.workspace, HIVE_FILE);
     this.baseFile = path.join(opts.stateDir, 'hive-base.jsonl');
+    this.stateFile = path.join(opts.stateDir, 'hive-base.json');
     this.status = { path: this.file, problems: [], conflicts: [], checkedAt: null };
   }
 
@@ -116,10 +129,18 @@ export class HiveFileSync {
           // Without a saved base, the host's own state is the best guess of what it last wrote.
           const r = await this.importFile(savedBase ?? this.opts.service.exportText(), fileNow, 'merge');
           if (r.imported || r.purged) this.opts.log.info(`hive: ${HIVE_FILE} changed while the host was away: merged ${r.imported} cell(s), removed ${r.purged}`);
+        } else if (this.upToDate()) {
+          // The file is what this host last wrote and the hive has not moved since. On a large hive,
+          // parsing the file and exporting the hive to compare them would be most of the start.
+          this.remember(fileNow, null);
+          this.baseSaved = true;
+          this.watch();
+          return;
         } else {
           // Parsed once for both: on a large hive each parse is a noticeable part of the start.
           const parsed = parseJsonl(fileNow);
           this.remember(fileNow, serializeJsonl(parsed.records));
+          this.baseSaved = true;
           this.setStatus({ problems: fileProblems(parsed.problems) });
         }
       }
@@ -220,7 +241,40 @@ export class HiveFileSync {
     return serializeJsonl(parseJsonl(text).records);
   }
 
-  private remember(text: string, records: string): void {
+  /** The saved state matches the hive's: takes over the problems recorded with it. */
+  private upToDate(): boolean {
+    const text = readText(this.stateFile);
+    if (text === null) return false;
+    let saved: unknown;
+    try {
+      saved = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    const parsed = savedStateSchema.safeParse(saved);
+    if (!parsed.success || parsed.data.state !== this.opts.service.stateKey()) return false;
+    this.stateText = text;
+    this.setStatus({ problems: parsed.data.problems });
+    return true;
+  }
+
+  /** Saves the base of the next merge, so that a restart finds the file unchanged since. */
+  private async saveBase(): Promise<void> {
+    if (this.baseSaved || this.base === null) return;
+    await writeAtomic(this.baseFile, this.base);
+    this.baseSaved = true;
+  }
+
+  /** Records that the file holds the hive at `state` (after the file and the base are written). */
+  private async saveState(state: string): Promise<void> {
+    const text = JSON.stringify({ state, problems: this.status.problems } satisfies SavedState);
+    if (text === this.stateText) return;
+    await writeAtomic(this.stateFile, text);
+    this.stateText = text;
+  }
+
+  private remember(text: string, records: string | null): void {
+    if (text !== this.base) this.baseSaved = false;
     this.base = text;
     this.baseHash = hash(text);
     this.baseRecords = records;
@@ -273,12 +327,19 @@ export class HiveFileSync {
       await this.importFile(this.base ?? this.opts.service.exportText(), fileNow, 'merge');
       return;
     }
+    // Read together, with nothing awaited in between, so the key names exactly this export.
+    const state = this.opts.service.stateKey();
     const records = this.opts.service.exportText();
-    if (fileNow !== null && records === this.baseRecords) return;
+    if (fileNow !== null && records === this.baseRecords) {
+      await this.saveBase();
+      await this.saveState(state);
+      return;
+    }
     if (fileNow === null && records === '') return; // no hive yet: no file either
     fileNow ??= '';
     const text = keepUnparsable(records, fileNow);
-    if (text !== fileNow) {
+    const rewrite = text !== fileNow;
+    if (rewrite) {
       await writeAtomic(this.file, text);
       // The base after the file: a crash in between then looks like "nothing changed underneath".
       await writeAtomic(this.baseFile, text);
@@ -286,6 +347,10 @@ export class HiveFileSync {
       if (this.status.problems.length) this.setStatus({ problems: fileProblems(parseJsonl(text).problems) });
     }
     this.remember(text, records);
+    if (rewrite) this.baseSaved = true;
+    await this.saveBase();
+    // Last: it vouches for the file and the base written above.
+    await this.saveState(state);
     this.watch();
   }
 

@@ -11,6 +11,7 @@ import { hiveCommands, type HiveCommandMethod } from './commands';
 import { sweepExpiredClaims } from './core/claims';
 import { DEFAULT_ID_PREFIX } from './core/ids';
 import { mergeHive, type HiveMergeResult } from './core/merge';
+import { hiveProjection } from './projection';
 import { serializeRecord } from './core/jsonl';
 import { toRecord } from './core/record';
 import { cellNotFound } from './core/refusals';
@@ -185,6 +186,14 @@ export class HiveService {
   /** True when no hive event was ever appended (a fresh workspace, or one that only has the file). */
   isEmpty(): boolean {
     return this.opts.store.events.version(HIVE_STREAM) === 0;
+  }
+
+  /**
+   * Names the hive's state: equal keys, equal exports. Only hive commands write hive events, all to
+   * one stream, so its version and the read model's version pin down what the model holds.
+   */
+  stateKey(): string {
+    return `${hiveProjection.version}/${this.opts.store.events.version(HIVE_STREAM)}`;
   }
 
   /** The hive as `.hive/issues.jsonl` text, keeping the unparsable lines of `previousText`. */

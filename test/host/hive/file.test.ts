@@ -6,7 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HiveChangedNotification, HiveCreateRequest, HiveListRequest, HiveShowRequest, HiveUpdateRequest, type HiveChanged } from '../../../shared/hive';
 import { HiveFileStatusNotification, HiveFileStatusRequest, type HiveFileStatus } from '../../../shared/hiveViews';
+import { hiveCommands } from '../../../server/hive/commands';
 import { exportHiveJsonl } from '../../../server/hive/queries';
+import { HiveService } from '../../../server/hive/service';
+import { hostFeatures } from '../../../server/main';
+import { primitiveProjections, Store } from '../../../server/store';
 import { cleanUp, tempWorkspace, type Client } from '../../support/host';
 import { collect, eventually, type HiveHost, parseLines, startHiveHost, until } from './helpers';
 
@@ -134,6 +138,59 @@ describe('the hive file in a running host', function () {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(h.readHiveFile(), edited, 'the file is left exactly as the person wrote it');
     assert.equal(h.events('hive.cell.imported').length, 0, 'nothing changed, so nothing was imported');
+  });
+
+  it('on a restart with the file and the hive as the host left them, takes the file as it stands: not exported again, not rewritten, its bad line still reported', async () => {
+    h = await startHiveHost();
+    const workspace = h.workspace;
+    c = await h.client('alice');
+    await c.conn.sendRequest(HiveCreateRequest, { title: 'one' });
+    await c.conn.sendRequest(HiveCreateRequest, { title: 'two' });
+    const lines = (await fileWith(/two/)).trimEnd().split('\n');
+    const edited = [lines[0], 'not json at all', lines[1]].join('\n') + '\n';
+    fs.writeFileSync(h.hiveFile(), edited);
+    await eventually('the bad line reported', async () => ((await c.conn.sendRequest(HiveFileStatusRequest)).problems.length ? true : undefined));
+    await h.stop();
+
+    // On a large hive, exporting it to compare with the file was most of the start.
+    const exportText = HiveService.prototype.exportText;
+    let exports = 0;
+    HiveService.prototype.exportText = function (this: HiveService, previousText?: string): string {
+      exports++;
+      return exportText.call(this, previousText);
+    };
+    try {
+      h = await startHiveHost({ workspace });
+      c = await h.client('alice');
+      const status = await c.conn.sendRequest(HiveFileStatusRequest);
+      assert.deepEqual(status.problems.map((p) => [p.line, p.text]), [[2, 'not json at all']]);
+      assert.equal(exports, 0);
+      assert.equal(h.readHiveFile(), edited);
+      // The next change is written as usual, the bad line kept.
+      await c.conn.sendRequest(HiveCreateRequest, { title: 'three' });
+      const after = await fileWith(/three/);
+      assert.ok(after.split('\n').includes('not json at all'));
+      assert.equal(exports, 1);
+    } finally {
+      HiveService.prototype.exportText = exportText;
+    }
+  });
+
+  it('writes on start a hive change the file never got (the host stopped before writing it)', async () => {
+    h = await startHiveHost();
+    const workspace = h.workspace;
+    c = await h.client('alice');
+    await c.conn.sendRequest(HiveCreateRequest, { title: 'one' });
+    await fileWith(/one/);
+    await h.stop();
+    // The store alone, without a host to write the file: as if the host died right after the commit.
+    const store = await Store.open({ dir: path.join(workspace, '.apiary'), projections: [...primitiveProjections, ...hostFeatures().flatMap((f) => f.projections ?? [])] });
+    const params = hiveCommands['apiary/hive/create'].schema.parse({ title: 'made while the file was not written' });
+    await new HiveService({ store, now: () => Date.now() }).create(params, 'bob');
+    store.close();
+
+    h = await startHiveHost({ workspace });
+    assert.match(h.readHiveFile() ?? '', /made while the file was not written/, 'written during the start, before any new change');
   });
 
   it('imports an existing file into an empty hive on first start, and merges one changed while the host was away', async () => {
