@@ -8,15 +8,18 @@
 //     merged three ways — base: what the host last wrote; ours: the read model; theirs: the file —
 //     and the merge's events are appended. The read model changes only through those events.
 //   • Lines that cannot be parsed are reported with their line numbers and stay in the file.
+//   • Start: `.apiary/hive-base.json` names the hive state the file holds (written after the file
+//     and the base). A file equal to the base, with the hive still at that state, is taken as it
+//     stands: no parse, no export to compare.
 //
 // Every read-modify-write of the file runs in one queue, so a flush, an import and a sync never
 // interleave.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { HiveFileConflict, HiveFileStatus } from '../../shared/hiveViews';
 import type { HiveProblem, HiveSyncResult } from '../../shared/hive';
-import { z } from 'zod';
 import { ApiaryError } from '../../shared/errors';
 import { keepUnparsable, parseJsonl, serializeJsonl } from './core/jsonl';
 import { HIVE_DIR } from './git/commit';
