@@ -64,16 +64,29 @@ function writeU64(buf: Buffer, n: number, offset: number): void {
 
 /** Encodes one transaction frame; returns it with the hash the next frame chains to. */
 export function encodeFrame(prevHash: Buffer, firstPosition: number, count: number, payload: Buffer): { frame: Buffer; hash: Buffer } {
-  const hash = chainHash(prevHash, firstPosition, count, payload);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + payload.length);
+  payload.copy(frame, FRAME_HEADER_SIZE);
+  return { frame, hash: encodeFrameInPlace(prevHash, firstPosition, count, frame) };
+}
+
+/**
+ * Fills in the header of a frame whose payload already sits after FRAME_HEADER_SIZE bytes of
+ * room, and returns the hash the next frame chains to. The hash's input (prevHash · firstPosition
+ * · count, 44 bytes) is first laid out in the header's last 44 bytes, right before the payload, so
+ * neither it nor the payload is copied anywhere else.
+ */
+export function encodeFrameInPlace(prevHash: Buffer, firstPosition: number, count: number, frame: Buffer): Buffer {
+  prevHash.copy(frame, 12);
+  writeU64(frame, firstPosition, 44);
+  frame.writeUInt32LE(count, 52);
+  const next = hash('sha256', frame.subarray(12), 'buffer');
   frame.writeUInt32LE(FRAME_MAGIC, 0);
-  frame.writeUInt32LE(payload.length, 4);
+  frame.writeUInt32LE(frame.length - FRAME_HEADER_SIZE, 4);
   writeU64(frame, firstPosition, 12);
   frame.writeUInt32LE(count, 20);
-  hash.copy(frame, 24);
-  payload.copy(frame, FRAME_HEADER_SIZE);
+  next.copy(frame, 24);
   frame.writeUInt32LE(crc32(frame.subarray(12)), 8);
-  return { frame, hash };
+  return next;
 }
 
 export type DecodedFrame =

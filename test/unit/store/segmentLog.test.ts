@@ -91,6 +91,24 @@ describe('segment log', () => {
     log.close();
   });
 
+  it('answers an awaited writer\'s next append without waiting for a turn of the event loop, and yields to it every few writes', async () => {
+    const log = openLog(tempDir());
+    await log.append(1, 1, payload(1));
+    let loopTurned = false;
+    setImmediate(() => (loopTurned = true));
+    const beforeTurn: number[] = [];
+    for (let p = 2; p <= 21; p++) {
+      await log.append(p, 1, payload(p));
+      if (!loopTurned) beforeTurn.push(p);
+    }
+    // Each append after the first is flushed right after the previous one's answer; the event
+    // loop (other clients' requests) still gets its turn within a bounded number of writes.
+    assert.ok(beforeTurn.length >= 4, `only ${beforeTurn.length} appends were answered before the loop turned`);
+    assert.ok(beforeTurn.length < 20, 'the event loop never got a turn while one writer kept appending');
+    assert.equal(log.head, 21);
+    log.close();
+  });
+
   it('keeps multi-event transactions as one frame with their first position and count', async () => {
     const log = openLog(tempDir());
     await log.append(1, 3, payload(1));
@@ -133,7 +151,6 @@ describe('segment log', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(31 + i, 1, payload(31 + i, 100))));
     const files = segmentFiles(dir);
     assert.ok(files.length >= 10, `expected many segments, got ${files.length}`);
-    for (const f of files) assert.ok(fs.statSync(f).size <= 600, `${path.basename(f)} is ${fs.statSync(f).size} bytes`);
     const firsts = files.map((f) => Number(path.basename(f, '.seg')));
     assert.equal(firsts[0], 1);
     assert.deepEqual([...firsts].sort((a, b) => a - b), firsts);
@@ -143,6 +160,8 @@ describe('segment log', () => {
     );
     assert.equal(log.verify().ok, true);
     log.close();
+    // Closed, each segment ends with its last frame (the open one runs on into preallocated zeros).
+    for (const f of files) assert.ok(fs.statSync(f).size <= 600, `${path.basename(f)} is ${fs.statSync(f).size} bytes`);
   });
 
   it('puts a frame larger than the segment limit in a segment of its own rather than refusing it', async () => {
@@ -234,5 +253,105 @@ describe('segment log', () => {
     await log.append(1, 1, payload(1));
     assert.equal(log.head, 1);
     log.close();
+  });
+});
+
+describe('segment log: direct writes (O_DIRECT)', () => {
+  after(cleanTempDirs);
+
+  /** A sequence of appends whose frames start, end and span block and staging-area boundaries. */
+  async function appendMix(log: SegmentLog): Promise<void> {
+    const sizes = [10, 4000, 4096 - 56 - 64, 300, 8192, 1, 2_500_000, 700, 4096 * 3 - 56];
+    let p = 1;
+    for (const size of sizes) {
+      await log.append(p, 1, Buffer.alloc(size, 0x61 + (p % 26)));
+      p++;
+    }
+    // A batch of concurrent appends shares one write.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(p + i, 1, payload(p + i, 50 + i * 37))));
+  }
+
+  function directSupported(dir: string): boolean {
+    const direct = fs.constants.O_DIRECT;
+    if (direct === undefined) return false;
+    const file = path.join(dir, 'probe');
+    try {
+      fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | direct));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  it('writes exactly the bytes the page cache path writes, and uses O_DIRECT where the file system takes it', async function () {
+    const directDir = tempDir();
+    if (!directSupported(directDir)) this.skip();
+    const pagedDir = tempDir();
+    const direct = openLog(directDir);
+    const paged = openLog(pagedDir, { directIo: false });
+    await appendMix(direct);
+    await appendMix(paged);
+    assert.equal(direct.writesDirect, true);
+    assert.equal(paged.writesDirect, false);
+    // While open, both files run on into zeros after the last frame.
+    const open = (dir: string, log: SegmentLog): Buffer => fs.readFileSync(segmentFiles(dir)[0]!).subarray(0, log.point().offset);
+    assert.ok(open(directDir, direct).equals(open(pagedDir, paged)));
+    direct.close();
+    paged.close();
+    const files = (dir: string): Buffer[] => segmentFiles(dir).map((f) => fs.readFileSync(f));
+    assert.deepEqual(files(directDir), files(pagedDir));
+    assert.equal(openLog(directDir).verify().ok, true);
+  });
+
+  it('continues a log written either way in the other way', async () => {
+    const dir = tempDir();
+    let log = openLog(dir);
+    await log.append(1, 1, payload(1));
+    await log.append(2, 1, payload(2, 5000));
+    log.close();
+    log = openLog(dir, { directIo: false });
+    await log.append(3, 1, payload(3, 100));
+    log.close();
+    log = openLog(dir);
+    await log.append(4, 1, payload(4, 3000));
+    await log.append(5, 1, payload(5, 10));
+    // Stopped without closing: the zeros after the last frame are cut by the next open.
+    const reopened = openLog(dir, { onWarning: () => {} });
+    assert.equal(reopened.head, 5);
+    assert.deepEqual(
+      readAll(reopened).map((f) => f.payload.toString()),
+      [1, 2, 3, 4, 5].map((n, i) => payload(n, [40, 5000, 100, 3000, 10][i]).toString()),
+    );
+    assert.equal(reopened.verify().ok, true);
+    reopened.close();
+    log.close();
+  });
+
+  it('keeps to the page cache where the file system refuses O_DIRECT', async () => {
+    const dir = tempDir();
+    const realOpen = fs.openSync;
+    const direct = fs.constants.O_DIRECT ?? 0;
+    fs.openSync = ((file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+      if (typeof flags === 'number' && direct !== 0 && (flags & direct) !== 0) {
+        throw Object.assign(new Error('EINVAL: invalid argument, open'), { code: 'EINVAL' });
+      }
+      return realOpen(file, flags as fs.OpenMode, mode);
+    }) as typeof fs.openSync;
+    let log: SegmentLog;
+    try {
+      log = openLog(dir);
+      await log.append(1, 1, payload(1));
+      await log.append(2, 1, payload(2, 6000));
+      assert.equal(log.writesDirect, false);
+    } finally {
+      fs.openSync = realOpen;
+    }
+    log.close();
+    const reopened = openLog(dir);
+    assert.equal(reopened.head, 2);
+    assert.equal(reopened.verify().ok, true);
+    reopened.close();
   });
 });

@@ -175,8 +175,10 @@ describe('snapshots', () => {
     await addNotes(store, 9, 16); // another 11 events: the trigger at the 10th of them
     await new Promise((r) => setImmediate(r));
     await store.snapshotsWritten();
-    assert.equal(store.status().snapshotPosition, 20);
-    assert.equal(listSnapshots(snapDir(dir)).length, 1);
+    // Taken at the head when the trigger's turn came: appends answered in a row may come first.
+    const taken = store.status().snapshotPosition;
+    assert.ok(taken >= 20 && taken <= store.head, `snapshot at ${taken}`);
+    assert.deepEqual(listSnapshots(snapDir(dir)).map((f) => path.basename(f)), [`snapshot-${String(taken).padStart(20, '0')}.bin`]);
     crash(store);
   });
 
