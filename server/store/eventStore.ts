@@ -6,7 +6,7 @@ import { ApiaryError } from '../../shared/errors';
 import type { EventEnvelope, ExpectedVersion, NewEvent } from '../../shared/events';
 import type { AppendResult } from '../../shared/protocol';
 import { checkExpectedVersion } from './expectedVersion';
-import { MAX_PAYLOAD } from './framing';
+import { FRAME_HEADER_SIZE, MAX_PAYLOAD } from './framing';
 import type { Frame, SegmentLog } from './segmentLog';
 import { GENERATED_ID_PREFIX, isGeneratedId, StreamIndex } from './streamIndex';
 
@@ -35,6 +35,8 @@ export class EventStore {
   private readonly pending = new Map<number, EventEnvelope[]>();
   private readonly listeners: CommitListener[] = [];
   private readonly waiters: Array<{ position: number; resolve: () => void }> = [];
+  /** The last timestamp formatted, by its milliseconds: appends in the same millisecond share it. */
+  private lastTs = { ms: Number.NaN, iso: '' };
   private nextPosition: number;
 
   constructor(
@@ -65,24 +67,36 @@ export class EventStore {
   }
 
   append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion, meta: AppendMeta): Promise<AppendResult> {
-    return this.appendMany([{ stream, events, expectedVersion }], meta).then((r) => r[0]!);
+    return this.submit([{ stream, events, expectedVersion }], meta, first);
   }
 
   /** Appends to one or more streams as one transaction: all of it is durable, or none. */
   appendMany(ops: AppendOp[], meta: AppendMeta): Promise<AppendResult[]> {
+    return this.submit(ops, meta, all);
+  }
+
+  /** One promise per append, answered with `answer(results)`: each extra hop cost a single writer time. */
+  private submit<T>(ops: AppendOp[], meta: AppendMeta, answer: (results: AppendResult[]) => T): Promise<T> {
     try {
-      return this.appendSync(ops, meta);
+      return this.appendSync(ops, meta, answer);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private appendSync(ops: AppendOp[], meta: AppendMeta): Promise<AppendResult[]> {
+  private appendSync<T>(ops: AppendOp[], meta: AppendMeta, answer: (results: AppendResult[]) => T): Promise<T> {
     if (ops.length === 0 || ops.some((o) => o.events.length === 0)) {
       throw new ApiaryError('invalid_params', 'an append needs at least one event', 'Pass events: [{ type, data }].');
     }
     // Idempotency: a retried transaction (every id already known) is answered, not written.
-    const given = ops.flatMap((o) => o.events.map((e) => e.id)).filter((id): id is string => id !== undefined);
+    const given: string[] = [];
+    for (const o of ops) for (const e of o.events) if (e.id !== undefined) given.push(e.id);
+    if (given.length > 0) return this.withIds(ops, meta, answer, given);
+    return this.write(ops, meta, answer);
+  }
+
+  /** The checks only appends that name their events' ids need. */
+  private withIds<T>(ops: AppendOp[], meta: AppendMeta, answer: (results: AppendResult[]) => T, given: string[]): Promise<T> {
     const reserved = given.find(isGeneratedId);
     if (reserved !== undefined) {
       throw new ApiaryError(
@@ -105,25 +119,31 @@ export class EventStore {
           { knownIds: known },
         );
       }
-      return this.duplicateResult(ops);
+      return this.duplicateResult(ops).then(answer);
     }
-    // Expected versions, in order (one transaction may touch a stream twice).
-    const versions = new Map<string, number>();
+    return this.write(ops, meta, answer);
+  }
+
+  private write<T>(ops: AppendOp[], meta: AppendMeta, answer: (results: AppendResult[]) => T): Promise<T> {
+    // Expected versions, in order (one transaction may touch a stream twice). Versions are
+    // recorded in the index only once the transaction is known to fit: a refused transaction must
+    // leave no trace in the index or in the positions.
+    const starts: number[] = [];
+    const touched = ops.length > 1 ? new Map<string, number>() : null;
     for (const op of ops) {
-      const actual = versions.get(op.stream) ?? this.index.version(op.stream);
+      const actual = touched?.get(op.stream) ?? this.index.version(op.stream);
       checkExpectedVersion(op.stream, op.expectedVersion ?? 'any', actual);
-      versions.set(op.stream, actual + op.events.length);
+      starts.push(actual);
+      touched?.set(op.stream, actual + op.events.length);
     }
-    const ts = this.now().toISOString();
+    const ts = this.timestamp();
     const firstPosition = this.nextPosition;
     let position = firstPosition;
     const envelopes: EventEnvelope[] = [];
     const results: AppendResult[] = [];
-    // Versions are tracked here and recorded in the index only once the transaction is known to
-    // fit: a refused transaction must leave no trace in the index or in the positions.
-    const streamVersions = new Map<string, number>();
-    for (const op of ops) {
-      let version = streamVersions.get(op.stream) ?? this.index.version(op.stream);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      let version = starts[i]!;
       const positions: number[] = [];
       for (const e of op.events) {
         version += 1;
@@ -143,17 +163,29 @@ export class EventStore {
         positions.push(position);
         position += 1;
       }
-      streamVersions.set(op.stream, version);
       results.push({ stream: op.stream, version, positions, duplicate: false });
     }
-    const payload = Buffer.from(JSON.stringify(envelopes));
-    if (payload.length > MAX_PAYLOAD) {
-      throw new ApiaryError('invalid_params', `transaction of ${payload.length} bytes exceeds the ${MAX_PAYLOAD}-byte limit`, 'Split it into smaller appends.');
+    const json = JSON.stringify(envelopes);
+    const length = Buffer.byteLength(json);
+    if (length > MAX_PAYLOAD) {
+      throw new ApiaryError('invalid_params', `transaction of ${length} bytes exceeds the ${MAX_PAYLOAD}-byte limit`, 'Split it into smaller appends.');
     }
+    // Encoded straight into the frame the log writes, after room for its header.
+    const frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + length);
+    frame.write(json, FRAME_HEADER_SIZE);
     for (const env of envelopes) this.index.record(env.id, env.stream, env.version, env.position);
     this.nextPosition = position;
     this.pending.set(firstPosition, envelopes);
-    return this.log.append(firstPosition, envelopes.length, payload).then(() => results);
+    return new Promise<T>((resolve, reject) => {
+      this.log.enqueue(firstPosition, envelopes.length, frame, (err) => (err ? reject(err) : resolve(answer(results))));
+    });
+  }
+
+  private timestamp(): string {
+    const now = this.now();
+    const ms = now.getTime();
+    if (ms !== this.lastTs.ms) this.lastTs = { ms, iso: now.toISOString() };
+    return this.lastTs.iso;
   }
 
   private async duplicateResult(ops: AppendOp[]): Promise<AppendResult[]> {
@@ -212,6 +244,9 @@ export class EventStore {
     return out;
   }
 }
+
+const first = (results: AppendResult[]): AppendResult => results[0]!;
+const all = (results: AppendResult[]): AppendResult[] => results;
 
 export function decodePayload(payload: Buffer): EventEnvelope[] {
   return JSON.parse(payload.toString('utf8')) as EventEnvelope[];

@@ -95,16 +95,18 @@ export class ProjectionEngine {
   apply(events: EventEnvelope[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
-    const shares = new Map<Registered, EventEnvelope[]>();
+    // Made only when some read model handles one of the events: most appends concern none.
+    let shares: Map<Registered, EventEnvelope[]> | null = null;
     for (const e of events) {
       for (const r of this.handlersFor(e.type)) {
         if (r.faulted || e.position <= r.position) continue;
+        shares ??= new Map();
         const share = shares.get(r);
         if (share) share.push(e);
         else shares.set(r, [e]);
       }
     }
-    if (shares.size > 0) {
+    if (shares) {
       this.begin.run();
       try {
         for (const [r, share] of shares) this.applyShare(r, share);
