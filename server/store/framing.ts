@@ -44,16 +44,25 @@ export function decodeSegmentHeader(buf: Buffer): SegmentHeader | { error: strin
   };
 }
 
+/** prevHash · firstPosition · count: what the hash covers before the payload. */
+const HASH_INPUT_PREFIX = HASH_SIZE + 12;
+
 export function chainHash(prevHash: Buffer, firstPosition: number, count: number, payload: Buffer): Buffer {
-  // One-shot hash of one buffer: about half the cost of a Hash object fed three times, and every
-  // append pays it.
-  const at = prevHash.length;
-  const input = Buffer.allocUnsafe(at + 12 + payload.length);
-  prevHash.copy(input, 0);
-  writeU64(input, firstPosition, at);
-  input.writeUInt32LE(count, at + 8);
-  payload.copy(input, at + 12);
-  return hash('sha256', input, 'buffer');
+  const input = Buffer.allocUnsafe(HASH_INPUT_PREFIX + payload.length);
+  payload.copy(input, HASH_INPUT_PREFIX);
+  return hashInput(input, 0, prevHash, firstPosition, count);
+}
+
+/**
+ * Lays out the hash's prefix at `at`, right before the payload that follows it in `buf`, and
+ * hashes from there to the end. One-shot hash of one buffer: about half the cost of a Hash object
+ * fed three times, and every append pays it.
+ */
+function hashInput(buf: Buffer, at: number, prevHash: Buffer, firstPosition: number, count: number): Buffer {
+  prevHash.copy(buf, at);
+  writeU64(buf, firstPosition, at + HASH_SIZE);
+  buf.writeUInt32LE(count, at + HASH_SIZE + 8);
+  return hash('sha256', buf.subarray(at), 'buffer');
 }
 
 /** Positions stay below 2^53, so two 32-bit halves hold them exactly. */
@@ -76,10 +85,7 @@ export function encodeFrame(prevHash: Buffer, firstPosition: number, count: numb
  * neither it nor the payload is copied anywhere else.
  */
 export function encodeFrameInPlace(prevHash: Buffer, firstPosition: number, count: number, frame: Buffer): Buffer {
-  prevHash.copy(frame, 12);
-  writeU64(frame, firstPosition, 44);
-  frame.writeUInt32LE(count, 52);
-  const next = hash('sha256', frame.subarray(12), 'buffer');
+  const next = hashInput(frame, FRAME_HEADER_SIZE - HASH_INPUT_PREFIX, prevHash, firstPosition, count);
   frame.writeUInt32LE(FRAME_MAGIC, 0);
   frame.writeUInt32LE(frame.length - FRAME_HEADER_SIZE, 4);
   writeU64(frame, firstPosition, 12);
