@@ -23,6 +23,19 @@ export function run(db: Database, sql: string, params: SqlValue[]): void {
 
 const ROWS_PER_INSERT = 32;
 
+/** The statement text for `rows` tuples of `width` columns, built once per head and shape. */
+const insertTexts = new Map<string, string>();
+function insertText(head: string, width: number, rows: number): string {
+  const key = `${rows}\u0000${width}\u0000${head}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
+    text = `${head} ${new Array<string>(rows).fill(tuple).join(', ')}`;
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
 /**
  * `INSERT … VALUES (…), (…), …` for many rows: one statement per 32 rows costs markedly less than
  * one per row in sql.js. Rows go in in order, so `OR IGNORE`/`OR REPLACE` keep their meaning.
@@ -31,12 +44,21 @@ const ROWS_PER_INSERT = 32;
 export function insertRows(db: Database, head: string, rows: SqlValue[][]): void {
   if (rows.length === 0) return;
   const width = rows[0]!.length;
-  const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
   let i = 0;
-  for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
-    run(db, `${head} ${new Array<string>(ROWS_PER_INSERT).fill(tuple).join(', ')}`, rows.slice(i, i + ROWS_PER_INSERT).flat());
+  if (rows.length >= ROWS_PER_INSERT) {
+    const full = insertText(head, width, ROWS_PER_INSERT);
+    // One parameter array, refilled: a replay inserts hundreds of thousands of rows this way.
+    const params = new Array<SqlValue>(ROWS_PER_INSERT * width);
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      let k = 0;
+      for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const v of rows[r]!) params[k++] = v;
+      run(db, full, params);
+    }
   }
-  for (; i < rows.length; i++) run(db, `${head} ${tuple}`, rows[i]!);
+  if (i < rows.length) {
+    const one = insertText(head, width, 1);
+    for (; i < rows.length; i++) run(db, one, rows[i]!);
+  }
 }
 
 /** Rows of a query as plain objects. */
