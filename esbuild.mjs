@@ -38,7 +38,8 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'server/cli.ts' },
+    // The host's replay workers run a bundle of their own: the read models without the rest.
+    entryPoints: { cli: 'server/cli.ts', 'replay-worker': 'server/replayWorker.ts' },
     outdir: dist,
     platform: 'node',
     format: 'cjs',

@@ -1,6 +1,8 @@
 // The host's JSON-RPC wiring: `runHost` serves every client on the workspace's socket, and
 // `runRelay` is the process VS Code launches (vscode-languageserver over IPC): it answers the
 // language-server handshake itself and relays every `apiary/*` message to the one shared host.
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createConnection, ProposedFeatures, ResponseError, ErrorCodes } from 'vscode-languageserver/node';
 import { HOST_METHOD_PREFIX, type LogLevel } from '../shared/protocol';
 import { attach } from './host/attach';
@@ -17,6 +19,7 @@ import { approvalsFeature } from './approvals/feature';
 import { memoryFeature } from './memory/feature';
 import { learningFeature } from './learning/feature';
 import { swarmFeature } from './swarm/feature';
+import { primitiveProjections, type Projection, type ReplayWorkers } from './store';
 
 /** Every capability the host runs, in start order (`extra`: more features, e.g. in tests; they start before MCP). */
 export function hostFeatures(extra: Feature[] = []): Feature[] {
@@ -41,6 +44,16 @@ export function hostFeatures(extra: Feature[] = []): Feature[] {
   return features;
 }
 
+/** The read models of a host running every feature: what its store replays. */
+export function hostProjections(): Projection[] {
+  return [...primitiveProjections, ...hostFeatures().flatMap((f) => f.projections ?? [])];
+}
+
+/** Replay workers run the worker bundle the build puts beside the host's (server/replayWorker.ts). */
+export function hostReplayWorkers(script: string = path.join(__dirname, 'replay-worker.js')): ReplayWorkers {
+  return { spawn: () => new Worker(script) };
+}
+
 export interface RunHostOptions {
   workspace: string;
   background: boolean;
@@ -52,6 +65,7 @@ export async function runHost(opts: RunHostOptions): Promise<Host> {
   const host = await Host.start({
     workspace: opts.workspace,
     features: hostFeatures(),
+    replayWorkers: hostReplayWorkers(),
     logLevel: opts.logLevel,
     idleExitMs: opts.idleExitMs,
   });

@@ -7,7 +7,7 @@ import { CancellationTokenSource, createMessageConnection, SocketMessageReader, 
 import { ApiaryError } from '../../shared/errors';
 import { LogNotification, PROTOCOL_VERSION, StoreChangedNotification, type HostInfo, type HostStarting, type LogLevel } from '../../shared/protocol';
 import { RpcRegistry } from '../rpc/registry';
-import { primitiveProjections, CasLocks, Cursors, Deferreds, Mailboxes, Store } from '../store';
+import { primitiveProjections, CasLocks, Cursors, Deferreds, Mailboxes, Store, type ReplayWorkers } from '../store';
 import type { Feature, HostContext } from './feature';
 import { ensureApiaryDir, writeJsonAtomic } from './hostFile';
 import { acquireHostLock } from './lockfile';
@@ -28,6 +28,8 @@ export interface HostOptions {
   now?: () => number;
   snapshotEvery?: number;
   snapshotAfterMs?: number;
+  /** Worker threads for a replay of a long log from the start (the store's `replayWorkers`). */
+  replayWorkers?: ReplayWorkers;
 }
 
 const NOTIFY_COALESCE_MS = 15;
@@ -104,6 +106,7 @@ export class Host {
         now: opts.now ? () => new Date(opts.now!()) : undefined,
         snapshotEvery: opts.snapshotEvery,
         snapshotAfterMs: opts.snapshotAfterMs,
+        replayWorkers: opts.replayWorkers,
         onWarning: (m) => log.warn(m),
         onProjectionError: (p, e, err) => log.error(`projection ${p} failed on event ${e.position} (${e.type}): ${err instanceof Error ? err.message : String(err)}`),
         // A long replay: clients waiting to attach keep waiting while this file moves on.
@@ -135,7 +138,7 @@ export class Host {
     const o = store.opened;
     log.info(
       `agent host ${VERSION} ready for ${paths.workspace} (pid ${process.pid}); store at position ${store.head}` +
-        ` (snapshot ${o.fromSnapshot}, replayed ${o.replayed} events in ${o.ms} ms${o.rebuilt.length ? `, rebuilt ${o.rebuilt.join(', ')}` : ''})`,
+        ` (snapshot ${o.fromSnapshot}, replayed ${o.replayed} events in ${o.ms} ms${o.workers ? ` on ${o.workers} worker threads` : ''}${o.rebuilt.length ? `, rebuilt ${o.rebuilt.join(', ')}` : ''})`,
     );
     host.armIdleExit();
     return host;

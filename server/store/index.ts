@@ -1,6 +1,7 @@
 export { Store, type StoreOptions, type OpenReport } from './store';
 export { EventStore, type AppendOp, type AppendMeta } from './eventStore';
 export type { Projection } from './projection';
+export type { ReplayWorkers } from './replay/coordinator';
 export { mailboxProjection, Mailboxes, type Delivery } from './primitives/mailbox';
 export { casLockProjection, CasLocks, type AcquireResult } from './primitives/casLock';
 export { cursorProjection, Cursors, subscribe, isSystemStream } from './primitives/cursor';

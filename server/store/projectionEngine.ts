@@ -70,6 +70,15 @@ export class ProjectionEngine {
     return rebuild;
   }
 
+  /**
+   * Marks a read model as failed, as `apply` would have: for one built elsewhere (a replay
+   * worker) that stopped on an event. It stays where it stopped and takes no further events.
+   */
+  markFaulted(name: string, reason: string): void {
+    const r = this.registered.get(name);
+    if (r) r.faulted = reason;
+  }
+
   /** Lowest checkpoint: replay from here after opening. */
   lowestPosition(): number {
     let min = Number.MAX_SAFE_INTEGER;

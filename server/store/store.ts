@@ -4,13 +4,14 @@ import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { EventEnvelope } from '../../shared/events';
 import type { StoreStatus, VerifyReport } from '../../shared/protocol';
-import { decodePayload, EventStore, peekType } from './eventStore';
+import { decodePayload, EventStore, peekHead, peekType } from './eventStore';
 import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
 import { FRAME_HEADER_SIZE } from './framing';
 import { bytesToScan, SegmentLog, type Frame } from './segmentLog';
 import { listSnapshots, readSnapshot, removeStaleTemporaries, writeSnapshot, writeSnapshotInBackground, type Snapshot } from './snapshot';
-import { loadSqlJs } from './sqljs';
+import { ParallelReplay, workersFor, type ReplayWorkers } from './replay/coordinator';
+import { emptyDatabase, loadSqlJs, replayRoom } from './sqljs';
 import { StreamIndex } from './streamIndex';
 
 export interface StoreOptions {
@@ -31,10 +32,15 @@ export interface StoreOptions {
   onProgress?: (progress: ReplayProgress) => void;
   /** At most one progress report per this many ms (default 250). */
   progressEveryMs?: number;
+  /**
+   * Worker threads for a replay from the start of a long log (no usable snapshot): the read
+   * models are built on them in parallel. Without it, or when they fail, the replay runs here.
+   */
+  replayWorkers?: ReplayWorkers;
 }
 
 export interface ReplayProgress {
-  /** Events folded into the read models so far. */
+  /** Events folded into the read models so far (read from the log, on worker threads). */
   events: number;
   /** Share of the log's bytes read, 0–1 (an estimate: the last segment's preallocated tail counts). */
   fraction: number;
@@ -47,6 +53,8 @@ export interface OpenReport {
   replayed: number;
   rebuilt: string[];
   ms: number;
+  /** Worker threads the replay ran on (0: this thread). */
+  workers: number;
 }
 
 const APPLY_CHUNK = 5000;
@@ -95,7 +103,14 @@ export class Store {
       snap = s;
       break;
     }
-    const db = snap ? new SQL.Database(snap.db) : new SQL.Database();
+    const logDir = path.join(opts.dir, 'log');
+    // A replay from the start of a long log: on worker threads, when the host provides them.
+    if (!snap && opts.replayWorkers) {
+      const count = workersFor(opts.replayWorkers, bytesToScan(logDir), opts.projections.length);
+      const store = count > 0 ? await Store.openInParallel(SQL, opts, count, started) : null;
+      if (store) return store;
+    }
+    const db = snap ? new SQL.Database(snap.db) : emptyDatabase(SQL, replayRoom(bytesToScan(logDir)));
     const index = snap ? StreamIndex.from(snap.index) : new StreamIndex();
     const engine = new ProjectionEngine(db, opts.onProjectionError);
     const rebuilt = opts.projections.filter((p) => engine.register(p)).map((p) => p.name);
@@ -103,14 +118,21 @@ export class Store {
     let replayed = 0;
     let chunk: EventEnvelope[] = [];
     const lagging = engine.lowestPosition() < resumeAt;
-    const logDir = path.join(opts.dir, 'log');
     const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, bytesToScan(logDir, lagging ? undefined : snap?.header.point), opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
     const feed = (frame: Frame): void => {
+      progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
+      // An event no read model handles (most of a working log) is only read as far as the index
+      // needs: its head, without decoding the rest.
+      const head = frame.count === 1 ? peekHead(frame.payload) : null;
+      if (head && !engine.wants(head.type, head.position)) {
+        if (head.position > resumeAt) index.record(head.id, head.stream, head.version, head.position);
+        if (++replayed % 1024 === 0) progress?.tick(replayed);
+        return;
+      }
       for (const e of decodePayload(frame.payload)) {
         if (e.position > resumeAt) index.record(e.id, e.stream, e.version, e.position);
         chunk.push(e);
       }
-      progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
       if (chunk.length >= APPLY_CHUNK) {
         engine.apply(chunk);
         replayed += chunk.length;
@@ -165,11 +187,65 @@ export class Store {
       replayed,
       rebuilt,
       ms: Math.round(performance.now() - started),
+      workers: 0,
     });
     store.snapshotStale = snap !== null && lagging;
     // A start that had to replay a lot, or rebuild a read model, saves its work at once: a crash
     // before the next snapshot would otherwise make the next start do it all again.
     if (replayed >= store.snapshotThreshold() || store.snapshotStale) setImmediate(() => !store.closed && store.snapshotInBackground());
+    return store;
+  }
+
+  /**
+   * Opens by replaying the whole log on worker threads (see replay/coordinator.ts). Null when
+   * that did not work out: the reason is a warning, and the caller replays on this thread.
+   */
+  private static async openInParallel(SQL: SqlJsStatic, opts: StoreOptions, workers: number, started: number): Promise<Store | null> {
+    const logDir = path.join(opts.dir, 'log');
+    const index = new StreamIndex();
+    const bytes = bytesToScan(logDir);
+    const replay = new ParallelReplay(SQL, opts.projections, workers, opts.replayWorkers!.spawn, index, replayRoom(bytes));
+    const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, bytes, opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
+    let events = 0;
+    let log: SegmentLog;
+    try {
+      log = SegmentLog.open({
+        dir: logDir,
+        maxSegmentBytes: opts.maxSegmentBytes,
+        onWarning: opts.onWarning,
+        onFrame: (frame) => {
+          replay.frame(frame);
+          progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
+          if ((events += frame.count) % 1024 < frame.count) progress?.tick(events);
+        },
+      });
+    } catch (err) {
+      replay.stop();
+      throw err;
+    }
+    const result = await replay.finish(log.head);
+    const engine = 'error' in result ? null : new ProjectionEngine(result.db, opts.onProjectionError);
+    // Every read model comes back checkpointed: one that asks to be built was not.
+    const missing = engine ? opts.projections.filter((p) => engine.register(p)).map((p) => p.name) : [];
+    if ('error' in result || !engine || missing.length) {
+      const why = 'error' in result ? result.error : `the workers did not build ${missing.join(', ')}`;
+      if (!('error' in result)) result.db.close();
+      opts.onWarning?.(`replaying on worker threads did not work (${why}); replaying on the main thread`);
+      log.close();
+      return null;
+    }
+    for (const f of result.faulted) engine.markFaulted(f.projection, f.reason);
+    if (opts.onProjectionError) replay.reportFaults(opts.onProjectionError);
+    engine.advance(log.head);
+    progress?.done(events);
+    const store = new Store(SQL, result.db, engine, new EventStore(log, index, opts.now), log, opts, {
+      fromSnapshot: 0,
+      replayed: events,
+      rebuilt: opts.projections.map((p) => p.name),
+      ms: Math.round(performance.now() - started),
+      workers: replay.lanesUsed,
+    });
+    if (events >= store.snapshotThreshold()) setImmediate(() => !store.closed && store.snapshotInBackground());
     return store;
   }
 
@@ -278,7 +354,7 @@ export class Store {
 
   /** Time travel: the read models folded up to a position or a time, in a separate database. */
   foldTo(limit: { to?: number; at?: string }): { db: Database; position: number; ts: string | null } {
-    const db = new this.SQL.Database();
+    const db = emptyDatabase(this.SQL, replayRoom(this.log.stats().bytes));
     const engine = new ProjectionEngine(db);
     for (const p of this.opts.projections) engine.register(p);
     const atMs = limit.at ? Date.parse(limit.at) : Number.POSITIVE_INFINITY;

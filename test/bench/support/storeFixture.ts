@@ -1,19 +1,25 @@
 // Stores as the host runs them, for the store benchmark: the read models the host registers and
 // logs filled through the real write path.
+import fs from 'node:fs';
 import path from 'node:path';
-import { hostFeatures } from '../../../server/main';
-import { EventStore, primitiveProjections, Store, type AppendOp, type Projection, type StoreOptions } from '../../../server/store';
+import { hostProjections, hostReplayWorkers } from '../../../server/main';
+import { EventStore, Store, type AppendOp, type StoreOptions } from '../../../server/store';
 import { SegmentLog } from '../../../server/store/segmentLog';
 import { StreamIndex } from '../../../server/store/streamIndex';
 
-/** The read models a host carries: the primitives plus every feature's. */
-export function hostProjections(): Projection[] {
-  return [...primitiveProjections, ...hostFeatures().flatMap((f) => f.projections ?? [])];
+export { hostProjections };
+
+/**
+ * Replay workers as the host starts them, from the worker bundle the build puts beside the
+ * benchmarks' own. Run from sources there is none, and replays stay on the main thread.
+ */
+function replayWorkers(): StoreOptions['replayWorkers'] {
+  return fs.existsSync(path.join(__dirname, 'replay-worker.js')) ? hostReplayWorkers() : undefined;
 }
 
-/** Opens a store the way the host does (its snapshot policy included, unless overridden). */
+/** Opens a store the way the host does (its snapshot policy and replay workers included, unless overridden). */
 export function openStore(dir: string, opts: Partial<StoreOptions> = {}): Promise<Store> {
-  return Store.open({ dir, projections: hostProjections(), ...opts });
+  return Store.open({ dir, projections: hostProjections(), replayWorkers: replayWorkers(), ...opts });
 }
 
 /**

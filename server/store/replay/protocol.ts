@@ -1,0 +1,18 @@
+// Messages between a replay's coordinator (the host's main thread) and its workers. Internal to
+// the store: both ends are this package's own code, in the same bundle.
+import type { EventEnvelope } from '../../../shared/events';
+
+export type ToReplayWorker =
+  /** The read models this worker builds, by name, on a fresh database with `room` bytes to grow into. */
+  | { kind: 'init'; projections: string[]; room: number }
+  /** Payloads as the log holds them, each preceded by its length (u32 LE), in log order. */
+  | { kind: 'frames'; buffer: ArrayBuffer; length: number }
+  /** The log ends at `head`: finish, and send the database back. */
+  | { kind: 'end'; head: number };
+
+export type FromReplayWorker =
+  /** A read model failed on an event: reported as the main thread's engine would. */
+  | { kind: 'fault'; projection: string; reason: string; event: EventEnvelope; message: string }
+  /** The exported database, every read model checkpointed at the head it was given. */
+  | { kind: 'done'; db: Uint8Array }
+  | { kind: 'failed'; message: string };
