@@ -185,7 +185,14 @@ export class SwarmRun {
         running.set(i, this.runCell(i).finally(() => running.delete(i)));
       }
       if (running.size === 0) break;
-      await Promise.race(running.values());
+      try {
+        await Promise.race(running.values());
+      } catch (err) {
+        // A worker that spends the budget ends the run (it aborts the others), but the run is
+        // reported over only once every worker has stopped and let go of its claim and files.
+        await Promise.allSettled(running.values());
+        throw err;
+      }
     }
     await Promise.allSettled(running.values());
     const v = this.view()!;
