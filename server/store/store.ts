@@ -354,11 +354,13 @@ export class Store {
 
   /** Time travel: the read models folded up to a position or a time, in a separate database. */
   foldTo(limit: { to?: number; at?: string }): { db: Database; position: number; ts: string | null } {
-    const db = emptyDatabase(this.SQL, replayRoom(this.log.stats().bytes));
-    const engine = new ProjectionEngine(db);
-    for (const p of this.opts.projections) engine.register(p);
     const atMs = limit.at ? Date.parse(limit.at) : Number.POSITIVE_INFINITY;
     const to = limit.to ?? Number.MAX_SAFE_INTEGER;
+    // Room for the part of the log folded (all of it, for a time).
+    const share = Math.min(1, to / Math.max(1, this.head));
+    const db = emptyDatabase(this.SQL, replayRoom(this.log.stats().bytes * share));
+    const engine = new ProjectionEngine(db);
+    for (const p of this.opts.projections) engine.register(p);
     let chunk: EventEnvelope[] = [];
     let position = 0;
     let ts: string | null = null;
