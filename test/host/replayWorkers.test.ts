@@ -13,8 +13,8 @@ import { writeLog } from '../bench/support/storeFixture';
 import { dumpTables } from '../unit/store/helpers';
 import { cleanUp, ensureCliBuilt, startServe, stopHost, tempWorkspace } from '../support/host';
 
-// Past the host's threshold for workers (16 MiB of log): about 330 bytes an event in this mix.
-const EVENTS = 60_000;
+// Past the host's threshold for workers (64 MiB of log): about 330 bytes an event in this mix.
+const EVENTS = 210_000;
 
 describe('replay on worker threads (apiary serve)', function () {
   this.timeout(120_000);

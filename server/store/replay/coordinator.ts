@@ -25,11 +25,16 @@ export interface ReplayWorkers {
   spawn: () => Worker;
   /** At most this many workers (default: the machine's parallelism, at most 4). */
   max?: number;
-  /** A log smaller than this replays on the main thread: starting workers costs more (default 16 MiB). */
+  /**
+   * A log smaller than this replays on the main thread (default 64 MiB). Starting the workers and
+   * merging their databases costs about 0.35 s on two cores: measured, a log of 130,000 events
+   * (43 MB) replays as fast either way, one of 210,000 (70 MB) 6% faster on workers, 1,000,000
+   * events 33% faster.
+   */
   minBytes?: number;
 }
 
-export const DEFAULT_MIN_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MIN_BYTES = 64 * 1024 * 1024;
 /** Frames read before the read models are shared out: their events are the sample the split follows. */
 const SAMPLE_FRAMES = 4096;
 /** Payloads travel in transferred buffers of about this size. */
