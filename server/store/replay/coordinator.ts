@@ -59,7 +59,7 @@ export function workersFor(opts: ReplayWorkers, bytes: number, projections: numb
   if (bytes < (opts.minBytes ?? DEFAULT_MIN_BYTES)) return 0;
   const cores = os.availableParallelism();
   if (cores < 2) return 0;
-  return Math.max(0, Math.min(opts.max ?? Math.min(cores, 4), projections));
+  return Math.min(opts.max ?? Math.min(cores, 4), projections);
 }
 
 export class ParallelReplay {
@@ -121,12 +121,8 @@ export class ParallelReplay {
       const dbs = await Promise.all(lanes.map((l) => l.done));
       if (this.failure) throw new Error(this.failure);
       // The largest database is the base: its rows stay where they are, the others' are copied.
-      const order = dbs.map((db, i) => ({ db, i })).sort((a, b) => b.db.length - a.db.length);
-      const db = mergeDatabases(
-        this.SQL,
-        order[0]!.db,
-        order.slice(1).map((o) => o.db),
-      );
+      const [base, ...others] = [...dbs].sort((a, b) => b.length - a.length);
+      const db = mergeDatabases(this.SQL, base!, others);
       return { db, faulted: this.faults.map(({ projection, reason }) => ({ projection, reason })) };
     } catch (err) {
       return { error: message(err) };
