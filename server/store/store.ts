@@ -104,13 +104,15 @@ export class Store {
       break;
     }
     const logDir = path.join(opts.dir, 'log');
-    // A replay from the start of a long log: on worker threads, when the host provides them.
+    // Without a snapshot the whole log is replayed: on worker threads when it is long and the host
+    // provides them, and into a database with room for it either way.
+    const logBytes = snap ? 0 : bytesToScan(logDir);
     if (!snap && opts.replayWorkers) {
-      const count = workersFor(opts.replayWorkers, bytesToScan(logDir), opts.projections.length);
-      const store = count > 0 ? await Store.openInParallel(SQL, opts, count, started) : null;
+      const count = workersFor(opts.replayWorkers, logBytes, opts.projections.length);
+      const store = count > 0 ? await Store.openInParallel(SQL, opts, count, logBytes, started) : null;
       if (store) return store;
     }
-    const db = snap ? new SQL.Database(snap.db) : emptyDatabase(SQL, replayRoom(bytesToScan(logDir)));
+    const db = snap ? new SQL.Database(snap.db) : emptyDatabase(SQL, replayRoom(logBytes));
     const index = snap ? StreamIndex.from(snap.index) : new StreamIndex();
     const engine = new ProjectionEngine(db, opts.onProjectionError);
     const rebuilt = opts.projections.filter((p) => engine.register(p)).map((p) => p.name);
@@ -121,10 +123,12 @@ export class Store {
     const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, bytesToScan(logDir, lagging ? undefined : snap?.header.point), opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
     const feed = (frame: Frame): void => {
       progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
-      // An event no read model handles (most of a working log) is only read as far as the index
-      // needs: its head, without decoding the rest.
-      const head = frame.count === 1 ? peekHead(frame.payload) : null;
-      if (head && !engine.wants(head.type, head.position)) {
+      // An event no read model handles (much of a working log) is only read as far as the index
+      // needs: its head, without decoding the rest. The type alone decides, so the events that
+      // are decoded anyway pay only for that.
+      const type = frame.count === 1 ? peekType(frame.payload) : null;
+      const head = type !== null && !engine.wants(type, frame.firstPosition) ? peekHead(frame.payload) : null;
+      if (head) {
         if (head.position > resumeAt) index.record(head.id, head.stream, head.version, head.position);
         if (++replayed % 1024 === 0) progress?.tick(replayed);
         return;
@@ -200,10 +204,9 @@ export class Store {
    * Opens by replaying the whole log on worker threads (see replay/coordinator.ts). Null when
    * that did not work out: the reason is a warning, and the caller replays on this thread.
    */
-  private static async openInParallel(SQL: SqlJsStatic, opts: StoreOptions, workers: number, started: number): Promise<Store | null> {
+  private static async openInParallel(SQL: SqlJsStatic, opts: StoreOptions, workers: number, bytes: number, started: number): Promise<Store | null> {
     const logDir = path.join(opts.dir, 'log');
     const index = new StreamIndex();
-    const bytes = bytesToScan(logDir);
     const replay = new ParallelReplay(SQL, opts.projections, workers, opts.replayWorkers!.spawn, index, replayRoom(bytes));
     const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, bytes, opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
     let events = 0;
