@@ -145,8 +145,8 @@ export class ParallelReplay {
   private route(f: Frame, type: string | null): void {
     if (this.failure) return;
     if (!this.lanes) {
-      // The sample is kept as is: the frames' payloads are views of segment buffers that stay alive.
-      this.sample.push(f);
+      // The payload is a view of the log's read buffer, which the next segment overwrites.
+      this.sample.push({ firstPosition: f.firstPosition, count: f.count, payload: Buffer.from(f.payload) });
       if (this.sample.length >= SAMPLE_FRAMES) this.share();
       return;
     }

@@ -63,8 +63,8 @@ function op(i: number): AppendOp[] {
   }
 }
 
-async function writeLog(dir: string, steps: number, extra: (i: number) => AppendOp[] = () => []): Promise<void> {
-  const store = await openStore(dir, replayReadModels());
+async function writeLog(dir: string, steps: number, extra: (i: number) => AppendOp[] = () => [], maxSegmentBytes?: number): Promise<void> {
+  const store = await openStore(dir, replayReadModels(), { maxSegmentBytes });
   for (let from = 0; from < steps; from += 500) {
     const batch: Array<Promise<unknown>> = [];
     for (let i = from; i < Math.min(steps, from + 500); i++) batch.push(store.events.appendMany([...op(i), ...extra(i)], { actor: `a${i % 3}` }));
@@ -110,6 +110,21 @@ describe('parallel replay (worker threads)', function () {
       assert.deepEqual(state(there), expected, `${max} workers`);
       there.discard();
     }
+  });
+
+  it('reads a log of many segments the same way: the frames it holds back are its own, not the read buffer', async () => {
+    const dir = tempDir();
+    // 16 KiB segments: the sample the split waits for spans dozens of them, and the log reads
+    // each segment into the buffer the previous one was in.
+    await writeLog(dir, 6000, undefined, 16 * 1024);
+    assert.ok(segmentFiles(path.join(dir, 'log')).length > 50, 'many segments');
+    const here = await openStore(dir, replayReadModels(), { maxSegmentBytes: 16 * 1024 });
+    const expected = state(here);
+    here.discard();
+    const there = await openStore(dir, replayReadModels(), { maxSegmentBytes: 16 * 1024, replayWorkers: workers({ max: 2 }) });
+    assert.equal(there.opened.workers, 2);
+    assert.deepEqual(state(there), expected);
+    there.discard();
   });
 
   it('leaves a store that appends, checks versions and remembers ids as one replayed on the main thread', async () => {
