@@ -274,13 +274,15 @@ export function peekType(payload: Buffer): string | null {
 
 /** What the stream index and the routing of a replay need from an event, read without decoding it. */
 export interface EventHead {
-  id: string;
+  /** Null for an id the store generated: nothing needs it (see streamIndex.ts), so it is not read. */
+  id: string | null;
   stream: string;
   version: number;
   position: number;
   type: string;
 }
 
+const GENERATED = Buffer.from(GENERATED_ID_PREFIX);
 const [ID_KEY, STREAM_KEY, VERSION_KEY, POSITION_KEY, TYPE_KEY_AFTER_NUMBER] = ['[{"id":"', '","stream":"', '","version":', ',"position":', ',"type":"'].map((k) => Buffer.from(k)) as [Buffer, Buffer, Buffer, Buffer, Buffer];
 
 // The helpers below work byte by byte: a replay runs them for every event, and for spans this
@@ -342,7 +344,7 @@ export function peekHead(payload: Buffer): EventHead | null {
   const typeEnd = typeAt < 0 ? -1 : stringEnd(payload, typeAt);
   if (typeEnd < 0) return null;
   return {
-    id: utf8Slice.call(payload, idAt, idEnd),
+    id: keyAt(payload, idAt, GENERATED) < 0 ? utf8Slice.call(payload, idAt, idEnd) : null,
     stream: utf8Slice.call(payload, streamAt, streamEnd),
     version: integerAt(payload, versionAt, versionEnd),
     position: integerAt(payload, positionAt, positionEnd),

@@ -29,8 +29,9 @@ export class StreamIndex {
     return this.ids.get(id);
   }
 
-  record(id: string, stream: string, version: number, position: number): void {
-    if (!isGeneratedId(id)) this.ids.set(id, position);
+  /** `id` null: one the store generated, known not to be needed without reading it. */
+  record(id: string | null, stream: string, version: number, position: number): void {
+    if (id !== null && !isGeneratedId(id)) this.ids.set(id, position);
     this.versions.set(stream, version);
   }
 

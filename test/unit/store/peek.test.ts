@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { peekHead, peekType } from '../../../server/store/eventStore';
+import { isGeneratedId } from '../../../server/store/streamIndex';
 import type { EventEnvelope } from '../../../shared/events';
 
 const envelope = (over: Partial<EventEnvelope> = {}): EventEnvelope => ({
@@ -52,13 +53,19 @@ describe('peekType', () => {
   });
 });
 
-const head = (e: EventEnvelope) => ({ id: e.id, stream: e.stream, version: e.version, position: e.position, type: e.type });
+const head = (e: EventEnvelope) => ({ id: isGeneratedId(e.id) ? null : e.id, stream: e.stream, version: e.version, position: e.position, type: e.type });
 
 describe('peekHead', () => {
   it('reads the head of a one-event payload as the store writes it', () => {
     const e = envelope({ stream: 'tâche-ü', id: 'mail:inbox:m1', version: 1_000_000, position: 2 ** 40 });
     assert.deepEqual(peekHead(payload(envelope())), head(envelope()));
     assert.deepEqual(peekHead(payload(e)), head(e));
+  });
+
+  it('does not read an id the store generated (null): no retry can carry one, so the index keeps none', () => {
+    assert.equal(peekHead(payload(envelope({ id: 'evt_0f9c2d4e-5b1a-4c3e-9d7f-2a6b8c0e1f3a' })))!.id, null);
+    assert.equal(peekHead(payload(envelope({ id: 'evt-not-the-prefix' })))!.id, 'evt-not-the-prefix');
+    assert.equal(peekHead(payload(envelope({ id: 'ev' })))!.id, 'ev');
   });
 
   it('gives up (null) on strings it would have to unescape, and on other shapes', () => {
