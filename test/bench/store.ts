@@ -33,7 +33,7 @@ export interface StoreBenchSizes {
 // interleaved rounds let both see the same conditions.
 const SIZES: StoreBenchSizes = {
   warmUpAppends: 1500,
-  rounds: 15,
+  rounds: 31,
   singleAppends: 300,
   writers: 32,
   appendsPerWriter: 30,
