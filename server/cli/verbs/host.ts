@@ -5,7 +5,6 @@ import { readHostFile, readStartingFile } from '../../host/hostFile';
 import { workspacePaths } from '../../host/paths';
 import { isAlive } from '../../host/processes';
 import { VERSION } from '../../host/version';
-import { runHost, runRelay } from '../../main';
 import { intOption, parse } from '../args';
 import { printResult, UsageError } from '../output';
 
@@ -17,6 +16,8 @@ export async function serve(argv: string[]): Promise<number | 'running'> {
   if (!LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
   const background = values.background === true;
   const idle = intOption(values, 'idle-exit');
+  // The host's modules load only for the verbs that run one: every other verb starts faster.
+  const { runHost } = await import('../../main');
   const host = await runHost({
     workspace: common.workspace,
     background,
@@ -40,10 +41,11 @@ export async function serve(argv: string[]): Promise<number | 'running'> {
   return 'running';
 }
 
-export function relay(argv: string[]): 'running' {
+export async function relay(argv: string[]): Promise<'running'> {
   // VS Code adds transport flags (--node-ipc, --clientProcessId=N): take only what is ours.
   const i = argv.indexOf('--workspace');
   const workspace = i >= 0 && argv[i + 1] ? argv[i + 1]! : process.cwd();
+  const { runRelay } = await import('../../main');
   runRelay(workspace);
   return 'running';
 }

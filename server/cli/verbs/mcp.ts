@@ -5,7 +5,6 @@ import { ensureApiaryDir, readHostFile } from '../../host/hostFile';
 import { workspacePaths } from '../../host/paths';
 import { isAlive } from '../../host/processes';
 import { VERSION } from '../../host/version';
-import { runBridge } from '../../mcp/bridge';
 import { McpRotateTokenRequest } from '../../mcp/protocol';
 import { ensureToken, newToken, tokenPath, writeToken } from '../../mcp/token';
 import { parse } from '../args';
@@ -18,6 +17,8 @@ export async function mcp(argv: string[]): Promise<number> {
     const { values, common } = parse(argv, { tools: { type: 'string' } }, false);
     const tools = values.tools as string | undefined;
     if (tools !== undefined && tools !== 'core' && tools !== 'full') throw new UsageError('--tools must be core or full');
+    // The MCP SDK loads only for this verb.
+    const { runBridge } = await import('../../mcp/bridge');
     code = await runBridge({
       workspace: common.workspace,
       ...(tools ? { tools } : {}),
