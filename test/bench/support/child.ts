@@ -14,7 +14,41 @@ export interface ColdStart {
   head: number;
 }
 
+/** One full replay, from no snapshot, in a fresh process. */
+export interface ReplayRun {
+  ms: number;
+  /** Every thread's CPU time, the workers' included. */
+  cpuMs: number;
+  workers: number;
+  replayed: number;
+  /** Read models that stopped on an event: a replay that skipped work must not be reported. */
+  faulted: string[];
+}
+
 const tasks: Record<string, (arg: string) => Promise<unknown>> = {
+  async 'replay-store'(arg: string): Promise<ReplayRun> {
+    const { dir, oneThread } = JSON.parse(arg) as { dir: string; oneThread: boolean };
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const store = await openStore(dir, {
+      ignoreSnapshots: true,
+      snapshotEvery: Number.MAX_SAFE_INTEGER,
+      snapshotAfterMs: 0,
+      ...(oneThread ? { replayWorkers: undefined } : {}),
+    });
+    const used = process.cpuUsage(cpu);
+    const ms = performance.now() - started;
+    const run = {
+      ms,
+      cpuMs: (used.user + used.system) / 1000,
+      workers: store.opened.workers,
+      replayed: store.opened.replayed,
+      faulted: store.projections().filter((p) => p.faulted).map((p) => `${p.name}: ${p.faulted}`),
+    };
+    // Closed without the snapshot a normal close writes: not measured, and large at this size.
+    store.discard();
+    return run;
+  },
   async 'open-store'(dir: string): Promise<ColdStart> {
     const started = performance.now();
     const store = await openStore(dir);
