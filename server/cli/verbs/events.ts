@@ -2,7 +2,7 @@
 import { AppendEventsRequest, ReadEventsRequest, ReplayRequest, VerifyEventsRequest } from '../../../shared/protocol';
 import { intOption, parse } from '../args';
 import { withHost } from '../client';
-import { printResult, UsageError } from '../output';
+import { counted, printResult, UsageError } from '../output';
 
 export async function events(argv: string[]): Promise<number> {
   const { values, positionals, common } = parse(argv, {
@@ -20,7 +20,7 @@ export async function events(argv: string[]): Promise<number> {
     const report = await withHost(common, (c) => c.sendRequest(VerifyEventsRequest));
     printResult(report, common.json, () =>
       report.ok
-        ? `Log verified: ${report.events} events in ${report.records} records across ${report.segments} segment(s); head hash ${report.headHash}.`
+        ? `Log verified: ${counted(report.events, 'event')} in ${counted(report.records, 'record')} across ${counted(report.segments, 'segment')}; head hash ${report.headHash}.`
         : `LOG DAMAGED at position ${report.problem!.position} (segment ${report.problem!.segment}, byte ${report.problem!.offset}): ${report.problem!.reason}`,
     );
     return report.ok ? 0 : 1;
@@ -62,7 +62,7 @@ export async function events(argv: string[]): Promise<number> {
     printResult(res, true, () => '');
   } else {
     for (const e of res.events) process.stdout.write(`${e.position}\t${e.ts}\t${e.stream}@${e.version}\t${e.type}\t${e.actor}\t${JSON.stringify(e.data)}\n`);
-    process.stdout.write(`(${res.events.length} events; log head ${res.head})\n`);
+    process.stdout.write(`(${counted(res.events.length, 'event')}; log head ${res.head})\n`);
   }
   return 0;
 }
@@ -75,7 +75,7 @@ export async function replay(argv: string[]): Promise<number> {
   const r = await withHost(common, (c) => c.sendRequest(ReplayRequest, { to, at, sql: values.sql as string | undefined }));
   printResult(r, common.json, () => {
     const lines = [`Read models as of position ${r.position}${r.ts ? ` (${r.ts})` : ''}:`];
-    for (const [t, n] of Object.entries(r.tables)) lines.push(`  ${t.padEnd(28)} ${n} rows`);
+    for (const [t, n] of Object.entries(r.tables)) lines.push(`  ${t.padEnd(28)} ${counted(n, 'row')}`);
     if (r.rows) lines.push(JSON.stringify(r.rows, null, 2));
     return lines.join('\n');
   });

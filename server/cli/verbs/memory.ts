@@ -3,7 +3,7 @@ import { MemoryExportRequest, MemoryFindRequest, MemoryForgetRequest, MemoryImpo
 import type { MemoryStoreParams } from '../../../shared/memorySchemas';
 import { intOption, parse } from '../args';
 import { withHost } from '../client';
-import { printResult, UsageError } from '../output';
+import { counted, printResult, UsageError } from '../output';
 
 const USAGE = 'memory store "<text>" [--tags a,b] [--confidence C] [--cell ID] | memory find "<query>" [--limit N] [--tags a,b] | memory validate ID | memory forget ID [--reason R] | memory export | memory import';
 
@@ -63,7 +63,7 @@ export async function memory(argv: string[]): Promise<number> {
     }
     case 'export': {
       const r = await withHost(common, (c) => c.sendRequest(MemoryExportRequest, {}));
-      printResult(r, common.json, () => `Wrote ${r.count} memor${r.count === 1 ? 'y' : 'ies'} to ${r.path}.`);
+      printResult(r, common.json, () => `Wrote ${counted(r.count, 'memory', 'memories')} to ${r.path}.`);
       return 0;
     }
     case 'import': {
