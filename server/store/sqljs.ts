@@ -21,9 +21,10 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
  * sql.js keeps a database in a file of its in-memory file system, and that file grows by an
  * eighth at a time, copying the whole file each time: a database built up to 65 MB by a replay
  * is copied about forty times, and the garbage collector chases every discarded copy (a quarter
- * to a third of the time to apply 1,000,000 events, measured). A database opened "with room" starts as a file that already has
- * the space: a valid image followed by zeros. SQLite reads the size of the database from its
- * header, not from the file, so the zeros are free space it writes new pages into in place.
+ * to a third of the time to apply 1,000,000 events, measured). A database opened "with room"
+ * starts as a file that already has the space: a valid image followed by zeros. SQLite reads the
+ * size of the database from its header, not from the file, so the zeros are free space it writes
+ * new pages into in place.
  */
 export function withRoom(image: Uint8Array, room: number): Uint8Array {
   if (room <= 0) return image;
