@@ -120,7 +120,9 @@ export class Store {
     let replayed = 0;
     let chunk: EventEnvelope[] = [];
     const lagging = engine.lowestPosition() < resumeAt;
-    const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, bytesToScan(logDir, lagging ? undefined : snap?.header.point), opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
+    // Without a snapshot the whole log is read, and its size is already known.
+    const toRead = (): number => (snap ? bytesToScan(logDir, lagging ? undefined : snap.header.point) : logBytes);
+    const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, toRead(), opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
     const feed = (frame: Frame): void => {
       progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
       // An event no read model handles (much of a working log) is only read as far as the index
