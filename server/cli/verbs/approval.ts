@@ -15,7 +15,7 @@ import {
 import { approvalDetailsSchema, approvalKindSchema, type ApprovalRequestParams } from '../../../shared/approvalsSchemas';
 import { intOption, parse } from '../args';
 import { withHost } from '../client';
-import { printResult, UsageError } from '../output';
+import { counted, printResult, UsageError } from '../output';
 import { agentOf, relative } from './agent';
 
 const USAGE =
@@ -28,7 +28,7 @@ function line(a: Approval): string {
 }
 
 function trustLine(t: TrustState): string {
-  return `${t.agent.padEnd(16)} trust ${t.score.toFixed(2)}  ${t.successes} success(es), ${t.failures} failure(s)${t.restricted ? '  — risky requests always ask' : ''}`;
+  return `${t.agent.padEnd(16)} trust ${t.score.toFixed(2)}  ${counted(t.successes, 'success', 'successes')}, ${counted(t.failures, 'failure')}${t.restricted ? '  — risky requests always ask' : ''}`;
 }
 
 function oneId(positionals: string[], what: string): string {

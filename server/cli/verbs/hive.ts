@@ -39,7 +39,7 @@ import { installMergeDriver, mergeDriver } from '../../hive/git';
 import { hostScript } from '../../host/attach';
 import { type Common, intOption, parse } from '../args';
 import { withHost } from '../client';
-import { printResult, UsageError } from '../output';
+import { counted, printResult, UsageError } from '../output';
 import { agentOf, ensureAgent, relative } from './agent';
 
 const USAGE =
@@ -299,7 +299,7 @@ export async function hive(argv: string[]): Promise<number> {
       const [id, ...words] = positionals;
       if (!id || words.length === 0) throw new UsageError('usage: hive comment ID TEXT');
       const r = await asAgent(common, (c) => c.sendRequest(HiveCommentRequest, { id, text: words.join(' ') }));
-      printResult(r, common.json, () => `Commented on ${r.cell.id} (${r.cell.comments.length} comment(s)).`);
+      printResult(r, common.json, () => `Commented on ${r.cell.id} (${counted(r.cell.comments.length, 'comment')}).`);
       return 0;
     }
     case 'sync': {
@@ -324,21 +324,21 @@ export async function hive(argv: string[]): Promise<number> {
       const path = text(values.path);
       const r = await withHost(common, (c) => c.sendRequest(HiveImportRequest, { beads: values.beads === true, ...(path ? { path } : {}) }));
       printResult(r, common.json, () =>
-        [`Imported ${r.imported} cell(s)${r.purged ? `, removed ${r.purged}` : ''}.`, ...(r.problems.length ? ['Lines skipped:', problemsText(r.problems)] : [])].join('\n'),
+        [`Imported ${counted(r.imported, 'cell')}${r.purged ? `, removed ${r.purged}` : ''}.`, ...(r.problems.length ? ['Lines skipped:', problemsText(r.problems)] : [])].join('\n'),
       );
       return 0;
     }
     case 'export': {
       const path = text(values.path);
       const r = await withHost(common, (c) => c.sendRequest(HiveExportRequest, { beads: values.beads === true, ...(path ? { path } : {}) }));
-      printResult(r, common.json, () => `Wrote ${r.cells} cell(s) to ${r.path}.`);
+      printResult(r, common.json, () => `Wrote ${counted(r.cells, 'cell')} to ${r.path}.`);
       return 0;
     }
     case 'problems': {
       const r = await withHost(common, (c) => c.sendRequest(HiveFileStatusRequest));
       printResult(r, common.json, () =>
         [
-          r.problems.length ? `${r.path}: ${r.problems.length} line(s) could not be read (left in the file):\n${problemsText(r.problems)}` : `${r.path}: every line reads.`,
+          r.problems.length ? `${r.path}: ${counted(r.problems.length, 'line')} could not be read (left in the file):\n${problemsText(r.problems)}` : `${r.path}: every line reads.`,
           ...r.conflicts.map((c) => `conflict on ${c.id} ${c.field}: ${c.reason} (${c.winner} kept)`),
         ].join('\n'),
       );

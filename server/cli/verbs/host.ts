@@ -6,7 +6,7 @@ import { workspacePaths } from '../../host/paths';
 import { isAlive } from '../../host/processes';
 import { VERSION } from '../../host/version';
 import { intOption, parse } from '../args';
-import { printResult, UsageError } from '../output';
+import { counted, printResult, UsageError } from '../output';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'];
 
@@ -73,8 +73,8 @@ export async function status(argv: string[]): Promise<number> {
     printResult({ running: true, ...s }, common.json, () =>
       [
         `Agent host ${s.version} running (pid ${s.pid}) for ${s.workspace}`,
-        `  up ${Math.round(s.uptimeMs / 1000)} s · ${s.sessions.length} client(s) attached · socket ${s.socket}`,
-        `  store: ${s.store.position} events in ${s.store.streams} streams, ${s.store.segments} segment(s), ${s.store.bytes} bytes; snapshot at ${s.store.snapshotPosition}`,
+        `  up ${Math.round(s.uptimeMs / 1000)} s · ${counted(s.sessions.length, 'client')} attached · socket ${s.socket}`,
+        `  store: ${counted(s.store.position, 'event')} in ${counted(s.store.streams, 'stream')}, ${counted(s.store.segments, 'segment')}, ${counted(s.store.bytes, 'byte')}; snapshot at ${s.store.snapshotPosition.toLocaleString('en-US')}`,
         `  read models: ${s.projections.map((p) => `${p.name}@${p.position}${p.faulted ? ` FAULTED: ${p.faulted}` : ''}`).join(', ')}`,
       ].join('\n'),
     );

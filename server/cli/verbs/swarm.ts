@@ -5,7 +5,7 @@ import { SwarmExplainRequest, SwarmRunRequest, SwarmStatusRequest, SwarmStopRequ
 import type { SwarmRunParams } from '../../../shared/swarmSchemas';
 import { intOption, parse } from '../args';
 import { withHost } from '../client';
-import { printResult, UsageError } from '../output';
+import { counted, printResult, UsageError } from '../output';
 
 export async function swarm(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -84,7 +84,7 @@ export function runText(r: SwarmRunView, detail: boolean): string {
   const lines = [head, `  decomposition ${rep.decompositionMs} ms · wall ${rep.wallMs} ms · overhead ${rep.coordinationOverheadMs} ms · conflicts ${rep.reservationConflicts} · retries ${rep.retries} · ${rep.tokens} tokens · ${formatUsd(rep.costMicros)}`];
   for (const w of r.workers) lines.push(`  ${w.agent.padEnd(20)} ${w.cell.padEnd(14)} ${w.state.padEnd(9)} ${String(w.tokens).padStart(7)} tok ${formatUsd(w.costMicros).padStart(8)}  ${w.lastAction ?? ''}`);
   if (rep.chaos) {
-    lines.push(`  chaos: injected ${rep.chaos.injected.length} fault(s) (${countKinds(rep.chaos.injected.map((i) => i.kind))}); ${rep.chaos.recovered} subtask(s) recovered by a retry`);
+    lines.push(`  chaos: injected ${counted(rep.chaos.injected.length, 'fault')} (${countKinds(rep.chaos.injected.map((i) => i.kind))}); ${counted(rep.chaos.recovered, 'subtask')} recovered by a retry`);
   }
   return lines.join('\n');
 }
