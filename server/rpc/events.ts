@@ -48,29 +48,7 @@ export function eventsFeature(projections: () => Projection[], ownedPrefixes: ()
         if (params.to !== undefined && params.to > ctx.store.head) {
           throw new ApiaryError('invalid_params', `position ${params.to} is past the log's head ${ctx.store.head}`, `Use a position from 0 to ${ctx.store.head}.`);
         }
-        const folded = ctx.store.foldTo({ to: params.to, at: params.at });
-        try {
-          const tables: Record<string, number> = {};
-          const names = folded.db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")[0]?.values ?? [];
-          for (const [name] of names) {
-            tables[String(name)] = Number(folded.db.exec(`SELECT count(*) FROM "${String(name)}"`)[0]!.values[0]![0]);
-          }
-          let rows: Array<Record<string, unknown>> | undefined;
-          if (params.sql) {
-            if (!/^\s*(select|with)\b/i.test(params.sql)) {
-              throw new ApiaryError('invalid_params', 'replay queries are read-only: start with SELECT or WITH', 'Pass a SELECT (or WITH … SELECT) query over the folded tables.');
-            }
-            try {
-              const res = folded.db.exec(params.sql)[0];
-              rows = res ? res.values.map((v) => Object.fromEntries(res.columns.map((c, i) => [c, v[i]]))) : [];
-            } catch (err) {
-              throw new ApiaryError('invalid_params', `query failed: ${(err as Error).message}`, 'Check table and column names: a replay without --sql lists the tables.');
-            }
-          }
-          return { position: folded.position, ts: folded.ts, tables, ...(rows ? { rows } : {}) };
-        } finally {
-          folded.db.close();
-        }
+        return ctx.store.timeTravel({ to: params.to, at: params.at }, params.sql);
       });
     },
   };

@@ -81,6 +81,17 @@ interface SegmentInfo {
   firstPosition: number;
 }
 
+/**
+ * The committed log as it stood at one moment: enough for another thread to read it without
+ * opening it (no recovery, no writes). The writer only adds after `head` and rewrites its last
+ * block with the same committed bytes, so what this names stays readable while appends go on.
+ */
+export interface LogSource {
+  dir: string;
+  segments: SegmentInfo[];
+  head: number;
+}
+
 const SEGMENT_RE = /^(\d{20})\.seg$/;
 const DEFAULT_MAX_SEGMENT = 64 * 1024 * 1024;
 const PREALLOCATE_BYTES = 1024 * 1024;
@@ -305,24 +316,12 @@ export class SegmentLog {
 
   /** Reads committed frames in order, starting with the one that holds `fromPosition`. */
   read(fromPosition: number, onFrame: (frame: Frame) => boolean | void): void {
-    const head = this.committedPosition;
-    if (fromPosition > head) return;
-    let start = 0;
-    for (let i = 0; i < this.segments.length; i++) {
-      if (this.segments[i]!.firstPosition <= fromPosition) start = i;
-    }
-    for (let i = start; i < this.segments.length; i++) {
-      const buf = fs.readFileSync(path.join(this.dir, this.segments[i]!.name));
-      let offset = SEGMENT_HEADER_SIZE;
-      for (;;) {
-        const f = decodeFrame(buf, offset);
-        if (f.kind !== 'frame') break;
-        offset += f.size;
-        if (f.firstPosition > head) return;
-        if (f.firstPosition + f.count - 1 < fromPosition) continue;
-        if (onFrame({ firstPosition: f.firstPosition, count: f.count, payload: f.payload }) === false) return;
-      }
-    }
+    readFrames(this.source(), fromPosition, onFrame);
+  }
+
+  /** The committed log as it stands now, for a reader elsewhere (see `readFrames`). */
+  source(): LogSource {
+    return { dir: this.dir, segments: this.segments.map((s) => ({ ...s })), head: this.committedPosition };
   }
 
   /** Recomputes the whole hash chain from the first segment: proves nothing was altered or removed. */
@@ -579,6 +578,32 @@ export class SegmentLog {
     const { O_RDWR, O_DSYNC } = fs.constants;
     this.fd = fs.openSync(path.join(this.dir, last.name), O_RDWR | O_DSYNC);
     this.fileEnd = fs.fstatSync(this.fd).size;
+  }
+}
+
+/**
+ * Reads the frames of `source` in order, from the one that holds `fromPosition` up to its head;
+ * `onFrame` returning false stops the read. Read-only: any thread may call it while the host
+ * appends, since the frames up to `head` never change.
+ */
+export function readFrames(source: LogSource, fromPosition: number, onFrame: (frame: Frame) => boolean | void): void {
+  const { dir, segments, head } = source;
+  if (fromPosition > head) return;
+  let start = 0;
+  for (let i = 0; i < segments.length; i++) {
+    if (segments[i]!.firstPosition <= fromPosition) start = i;
+  }
+  for (let i = start; i < segments.length; i++) {
+    const buf = fs.readFileSync(path.join(dir, segments[i]!.name));
+    let offset = SEGMENT_HEADER_SIZE;
+    for (;;) {
+      const f = decodeFrame(buf, offset);
+      if (f.kind !== 'frame') break;
+      offset += f.size;
+      if (f.firstPosition > head) return;
+      if (f.firstPosition + f.count - 1 < fromPosition) continue;
+      if (onFrame({ firstPosition: f.firstPosition, count: f.count, payload: f.payload }) === false) return;
+    }
   }
 }
 

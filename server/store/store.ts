@@ -2,8 +2,9 @@
 // models and their snapshots, wired together and recovered on open.
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { ApiaryError } from '../../shared/errors';
 import type { EventEnvelope } from '../../shared/events';
-import type { StoreStatus, VerifyReport } from '../../shared/protocol';
+import type { ReplayResult, StoreStatus, VerifyReport } from '../../shared/protocol';
 import { decodePayload, EventStore, peekHead, peekType } from './eventStore';
 import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
@@ -11,6 +12,8 @@ import { FRAME_HEADER_SIZE } from './framing';
 import { bytesToScan, SegmentLog, type Frame } from './segmentLog';
 import { listSnapshots, readSnapshot, removeStaleTemporaries, writeSnapshot, writeSnapshotInBackground, type Snapshot } from './snapshot';
 import { ParallelReplay, workersFor, type ReplayWorkers } from './replay/coordinator';
+import { describeFold, foldLog, type FoldLimit, type Folded } from './replay/fold';
+import { TimeTravel, type FoldJob, type TimeTravelOptions } from './replay/timeTravel';
 import { emptyDatabase, loadSqlJs, replayRoom } from './sqljs';
 import { StreamIndex } from './streamIndex';
 
@@ -37,6 +40,8 @@ export interface StoreOptions {
    * models are built on them in parallel. Without it, or when they fail, the replay runs here.
    */
   replayWorkers?: ReplayWorkers;
+  /** Time travel (`replay`) runs on a worker of `replayWorkers` when there are any: its limits. */
+  timeTravel?: TimeTravelOptions;
 }
 
 export interface ReplayProgress {
@@ -70,6 +75,8 @@ export class Store {
   /** The read models differ from the newest snapshot at the same position (rebuilt or caught up on open). */
   private snapshotStale = false;
   private closed = false;
+  /** Folds for time travel, on workers (made on first use). */
+  private travel: TimeTravel | null = null;
 
   private constructor(
     readonly SQL: SqlJsStatic,
@@ -358,33 +365,35 @@ export class Store {
   }
 
   /** Time travel: the read models folded up to a position or a time, in a separate database. */
-  foldTo(limit: { to?: number; at?: string }): { db: Database; position: number; ts: string | null } {
-    const atMs = limit.at ? Date.parse(limit.at) : Number.POSITIVE_INFINITY;
-    const to = limit.to ?? Number.MAX_SAFE_INTEGER;
-    // Room for the part of the log folded (all of it, for a time).
-    const share = Math.min(1, to / Math.max(1, this.head));
-    const db = emptyDatabase(this.SQL, replayRoom(this.log.stats().bytes * share));
-    const engine = new ProjectionEngine(db);
-    for (const p of this.opts.projections) engine.register(p);
-    let chunk: EventEnvelope[] = [];
-    let position = 0;
-    let ts: string | null = null;
-    this.log.read(1, (frame) => {
-      for (const e of decodePayload(frame.payload)) {
-        if (e.position > to || Date.parse(e.ts) > atMs) return false;
-        chunk.push(e);
-        position = e.position;
-        ts = e.ts;
+  foldTo(limit: FoldLimit): Folded {
+    return foldLog(this.SQL, this.opts.projections, this.log.source(), limit, this.foldRoom(limit));
+  }
+
+  /**
+   * Time travel as a request asks for it: the read models folded up to `limit`, their tables'
+   * sizes and the rows of one read-only query. On a worker when the store has them, so neither
+   * the fold nor the query holds up this thread, and a query that runs too long is stopped.
+   */
+  async timeTravel(limit: FoldLimit, sql?: string): Promise<ReplayResult> {
+    if (this.closed) throw new ApiaryError('unavailable', 'the store is closed');
+    const workers = this.opts.replayWorkers;
+    if (!workers) {
+      const folded = this.foldTo(limit);
+      try {
+        return describeFold(folded, sql);
+      } finally {
+        folded.db.close();
       }
-      if (chunk.length >= APPLY_CHUNK) {
-        engine.apply(chunk);
-        chunk = [];
-      }
-      return true;
-    });
-    engine.apply(chunk);
-    engine.persistCheckpoints();
-    return { db, position, ts };
+    }
+    this.travel ??= new TimeTravel(workers.spawn, this.opts.timeTravel);
+    const job: FoldJob = { projections: this.opts.projections.map((p) => p.name), source: this.log.source(), limit, room: this.foldRoom(limit) };
+    return this.travel.run(sql === undefined ? job : { ...job, sql });
+  }
+
+  /** Room for the part of the log folded (all of it, for a time). */
+  private foldRoom(limit: FoldLimit): number {
+    const share = Math.min(1, (limit.to ?? Number.MAX_SAFE_INTEGER) / Math.max(1, this.head));
+    return replayRoom(this.log.stats().bytes * share);
   }
 
   /**
@@ -396,6 +405,7 @@ export class Store {
     this.closed = true;
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = null;
+    this.travel?.stop();
     this.log.close();
     this.db.close();
   }
@@ -403,6 +413,7 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.travel?.stop();
     this.log.close();
     try {
       this.snapshot();

@@ -170,9 +170,14 @@ describe('bad input to the host', function () {
         assert.match(broken.message, /query failed/);
       });
 
-      it('runs a query that smuggles a write after a SELECT only against its throwaway copy', async () => {
-        const r = await client.conn.sendRequest(ReplayRequest, { to: baseline.position, sql: 'SELECT count(*) AS n FROM mailbox_messages; DELETE FROM mailbox_messages' });
-        assert.deepEqual(r.rows, [{ n: 1 }]);
+      it('refuses a query that smuggles a write after a SELECT or hides one behind WITH, changing nothing', async () => {
+        for (const [sql, reason] of [
+          ['SELECT count(*) AS n FROM mailbox_messages; DELETE FROM mailbox_messages', /one query at a time/],
+          ['WITH doomed AS (SELECT id FROM mailbox_messages) DELETE FROM mailbox_messages', /would write/],
+        ] as const) {
+          const data = await refused(client.conn.sendRequest(ReplayRequest, { to: baseline.position, sql }), 'invalid_params');
+          assert.match(data.message, reason);
+        }
         assert.deepEqual(snapshotOfState(), baseline);
         const again = await client.conn.sendRequest(ReplayRequest, { to: baseline.position, sql: 'SELECT count(*) AS n FROM mailbox_messages' });
         assert.deepEqual(again.rows, [{ n: 1 }]);
@@ -260,6 +265,8 @@ describe('bad input to the host', function () {
       ['a reserved event type', ['events', 'append', '--stream', 'notes-1', '--type', 'mailbox.sent'], 'reserved_stream'],
       ['a replay past the head', ['replay', '--to', '999'], 'invalid_params'],
       ['a replay with a write query', ['replay', '--to', '1', '--sql', 'DELETE FROM cursors'], 'invalid_params'],
+      ['a replay with a write query behind WITH', ['replay', '--to', '1', '--sql', 'WITH x AS (SELECT 1) DELETE FROM cursors'], 'invalid_params'],
+      ['a replay with two statements', ['replay', '--to', '1', '--sql', 'SELECT 1; DELETE FROM cursors'], 'invalid_params'],
       ['an invalid expected version', ['events', 'append', '--stream', 'notes-1', '--type', 'note.added', '--expected', 'never'], 'invalid_params'],
     ];
     for (const [what, args, code] of refusals) {

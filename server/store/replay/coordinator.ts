@@ -181,7 +181,8 @@ export class ParallelReplay {
       worker.on('message', (m: FromReplayWorker) => {
         if (m.kind === 'fault') this.faults.push(m);
         else if (m.kind === 'done') resolve(m.db);
-        else reject(new Error(`a replay worker failed: ${m.message}`));
+        else if (m.kind === 'failed') reject(new Error(`a replay worker failed: ${m.message}`));
+        else reject(new Error(`a replay worker answered ${m.kind} to a replay`));
       });
       worker.on('error', (err) => reject(new Error(`a replay worker failed: ${message(err)}`)));
       worker.on('exit', (code) => reject(new Error(`a replay worker exited (code ${code}) before it finished`)));

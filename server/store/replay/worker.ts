@@ -1,12 +1,16 @@
 // The worker side of a parallel replay: builds some of the read models on a database of its own
 // from the payloads the coordinator routes to it, then hands the database back. It runs the same
 // projection code as the main thread, so what it builds is what a replay there would build.
+// The same worker serves time travel (`fold`): it reads the log itself and answers with the fold's
+// description, so neither the fold nor the query runs on the host's thread (timeTravel.ts).
 import { parentPort } from 'node:worker_threads';
+import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import { decodePayload } from '../eventStore';
 import type { Projection } from '../projection';
 import { ProjectionEngine } from '../projectionEngine';
 import { emptyDatabase, loadSqlJs } from '../sqljs';
+import { describeFold, foldLog } from './fold';
 import type { FromReplayWorker, ToReplayWorker } from './protocol';
 
 /** Events applied in one transaction, as the main thread's replay does. */
@@ -64,6 +68,25 @@ export function serveReplayWorker(projections: Projection[]): void {
         engine.db.close();
         engine = null;
         send({ kind: 'done', db }, [db.buffer as ArrayBuffer]);
+        return;
+      }
+      case 'fold': {
+        const SQL = await loadSqlJs();
+        const folding = m.projections.map((name) => {
+          const p = projections.find((x) => x.name === name);
+          if (!p) throw new Error(`this worker does not know the read model ${name}`);
+          return p;
+        });
+        const folded = foldLog(SQL, folding, m.source, m.limit, m.room);
+        try {
+          send({ kind: 'querying' });
+          send({ kind: 'folded', result: describeFold(folded, m.sql) });
+        } catch (err) {
+          if (!(err instanceof ApiaryError)) throw err;
+          send({ kind: 'refused', error: err.toData() });
+        } finally {
+          folded.db.close();
+        }
         return;
       }
     }

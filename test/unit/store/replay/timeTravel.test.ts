@@ -1,0 +1,152 @@
+// Time travel runs on a replay worker of its own when the store has workers: the answer is the
+// one a fold on this thread gives, this thread stays free while the worker folds and queries, a
+// query that runs too long is stopped, and nothing the worker does touches the live store.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ReplayResult } from '../../../../shared/protocol';
+import type { ReplayWorkers } from '../../../../server/store';
+import { describeFold, type FoldLimit } from '../../../../server/store/replay/fold';
+import type { Store } from '../../../../server/store/store';
+import { cleanTempDirs, crash, dumpTables, openStore, refusal, tempDir } from '../helpers';
+import { replayReadModels } from './readModels';
+
+const WORKER = path.join(__dirname, 'worker.cjs');
+/** Never ends: counts without bound. */
+const ENDLESS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+
+function workers(without?: string): ReplayWorkers & { started: Worker[] } {
+  const started: Worker[] = [];
+  return {
+    started,
+    spawn: () => {
+      const w = new Worker(WORKER, { workerData: { without } });
+      started.push(w);
+      return w;
+    },
+  };
+}
+
+async function exited(w: Worker): Promise<void> {
+  if (w.threadId === -1) return; // already gone
+  await new Promise((resolve) => w.once('exit', resolve));
+}
+
+describe('time travel on a replay worker (Store.timeTravel)', function () {
+  this.timeout(60_000);
+  let store: Store;
+  let w: ReturnType<typeof workers>;
+
+  before(async () => {
+    w = workers();
+    store = await openStore(tempDir(), replayReadModels(), { replayWorkers: w, timeTravel: { queryTimeoutMs: 700 } });
+    for (let i = 0; i < 300; i++) {
+      const id = `n${i % 40}`;
+      await store.events.appendMany(
+        [
+          { stream: `note-${id}`, events: [{ type: i % 3 === 2 ? 'note.edited' : 'note.added', data: { id, text: `text ${i}` } }], expectedVersion: 'any' },
+          ...(i % 5 === 0 ? [{ stream: `$caslock-L${i % 4}`, events: [{ type: 'caslock.acquired', data: { name: `L${i % 4}`, holder: `h${i}`, expiresAt: 1_700_000_000_000 + i } }], expectedVersion: 'any' as const }] : []),
+        ],
+        { actor: `a${i % 3}` },
+      );
+    }
+  });
+  after(() => {
+    crash(store);
+    cleanTempDirs();
+  });
+
+  /** What the same request answers folded on this thread. */
+  function here(limit: FoldLimit, sql?: string): ReplayResult {
+    const folded = store.foldTo(limit);
+    try {
+      return describeFold(folded, sql);
+    } finally {
+      folded.db.close();
+    }
+  }
+
+  it('answers what a fold on this thread answers, at the head, at a position and at a moment', async () => {
+    const moment = store.events.read({ from: 120, limit: 1 })[0]!.ts;
+    for (const [limit, sql] of [
+      [{}, undefined],
+      [{ to: 1 }, 'SELECT id, text FROM notes'],
+      [{ to: 250 }, 'SELECT id, text, edits FROM notes ORDER BY id'],
+      [{ at: moment }, 'SELECT name, holder FROM caslocks ORDER BY name'],
+    ] as const) {
+      const started = w.started.length;
+      const onWorker = await store.timeTravel(limit, sql);
+      assert.equal(w.started.length, started + 1, 'one worker per request');
+      assert.deepEqual(onWorker, here(limit, sql), JSON.stringify(limit));
+    }
+    await Promise.all(w.started.map(exited));
+  });
+
+  it('folds the log as it stood when asked, while appends go on beside the worker', async () => {
+    const head = store.head;
+    const asked = store.timeTravel({}, 'SELECT id, text FROM notes ORDER BY id');
+    let answered = false;
+    const settled = (): void => void (answered = true);
+    asked.then(settled, settled);
+    let late = 0;
+    // One append after another for as long as the worker works: its reads meet the writer's.
+    for (; !answered || late === 0; late++) await store.events.append(`note-late${late}`, [{ type: 'note.added', data: { id: `late${late}`, text: 'late' } }], 'any', { actor: 'b' });
+    const answer = await asked;
+    assert.equal(answer.position, head);
+    assert.deepEqual(answer, here({ to: head }, 'SELECT id, text FROM notes ORDER BY id'));
+    assert.equal(store.head, head + late);
+    assert.ok(late > 10, `${late} appends while the worker folded`);
+  });
+
+  it('stops a query that runs past its time, refusing it, while this thread goes on serving', async () => {
+    const started = Date.now();
+    let turns = 0;
+    const ticker = setInterval(() => (turns += 1), 10);
+    const err = await refusal(() => store.timeTravel({}, ENDLESS));
+    clearInterval(ticker);
+    assert.equal(err.code, 'invalid_params');
+    assert.match(err.message, /ran for more than 0\.7 s and was stopped/);
+    assert.ok(err.hint);
+    assert.ok(Date.now() - started < 10_000, 'stopped, not run to the end');
+    assert.ok(turns >= 20, `the event loop kept turning meanwhile (${turns} turns)`);
+    await exited(w.started.at(-1)!);
+  });
+
+  it('passes the worker\u2019s refusal of a query on as it stands', async () => {
+    const err = await refusal(() => store.timeTravel({ to: 10 }, 'WITH x AS (SELECT 1) DELETE FROM notes'));
+    assert.equal(err.code, 'invalid_params');
+    assert.match(err.message, /this query would write/);
+  });
+
+  it('leaves the live read models untouched', async () => {
+    const before = dumpTables(store, { withCheckpoints: true });
+    const head = store.head;
+    await store.timeTravel({ to: 5 }, 'SELECT count(*) FROM notes');
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), before);
+    assert.equal(store.head, head);
+  });
+
+  it('fails as internal, with the reason, when the worker cannot fold (a read model it does not know)', async () => {
+    const other = await openStore(tempDir(), replayReadModels(), { replayWorkers: workers('notes') });
+    try {
+      const err = await refusal(() => other.timeTravel({}));
+      assert.equal(err.code, 'internal');
+      assert.match(err.message, /does not know the read model notes/);
+    } finally {
+      crash(other);
+    }
+  });
+
+  it('ends the folds under way when the store closes: they fail as unavailable', async () => {
+    const wk = workers();
+    const other = await openStore(tempDir(), replayReadModels(), { replayWorkers: wk, timeTravel: { queryTimeoutMs: 60_000 } });
+    const pending = refusal(() => other.timeTravel({}, ENDLESS));
+    while (wk.started.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 300));
+    crash(other);
+    const err = await pending;
+    assert.equal(err.code, 'unavailable');
+    await exited(wk.started[0]!);
+    assert.equal((await refusal(() => other.timeTravel({}))).code, 'unavailable');
+  });
+});
