@@ -43,7 +43,7 @@ export function eventsFeature(projections: () => Projection[], ownedPrefixes: ()
         events: ctx.store.events.read({ from: params.from, to: params.to, limit: params.limit, stream: params.stream }),
         head: ctx.store.head,
       }));
-      rpc.on(VerifyEventsRequest, null, () => ctx.store.verify());
+      rpc.on(VerifyEventsRequest, null, () => ctx.store.audit());
       rpc.on(ReplayRequest, replayParamsSchema, (params) => {
         if (params.to !== undefined && params.to > ctx.store.head) {
           throw new ApiaryError('invalid_params', `position ${params.to} is past the log's head ${ctx.store.head}`, `Use a position from 0 to ${ctx.store.head}.`);

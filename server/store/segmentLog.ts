@@ -326,57 +326,7 @@ export class SegmentLog {
 
   /** Recomputes the whole hash chain from the first segment: proves nothing was altered or removed. */
   verify(anchors: Array<{ position: number; hash: string }> = []): VerifyResult {
-    const anchorAt = new Map(anchors.map((a) => [a.position, a.hash]));
-    let hash: Buffer = GENESIS_HASH;
-    let expected = 1;
-    let records = 0;
-    const fail = (segment: string, offset: number, reason: string): VerifyResult => ({
-      ok: false,
-      records,
-      events: expected - 1,
-      segments: this.segments.length,
-      headHash: hash.toString('hex'),
-      problem: { position: expected, segment, offset, reason },
-    });
-    for (const seg of this.segments) {
-      let buf: Buffer;
-      try {
-        buf = fs.readFileSync(path.join(this.dir, seg.name));
-      } catch {
-        return fail(seg.name, 0, 'segment file is missing');
-      }
-      const header = decodeSegmentHeader(buf);
-      if ('error' in header) return fail(seg.name, 0, header.error);
-      if (header.firstPosition !== expected) return fail(seg.name, 0, `segment starts at position ${header.firstPosition}, expected ${expected} (events removed?)`);
-      if (!header.prevHash.equals(hash)) return fail(seg.name, 0, 'segment does not chain to the previous one (altered or removed data)');
-      let offset = SEGMENT_HEADER_SIZE;
-      while (offset < buf.length) {
-        const f = decodeFrame(buf, offset);
-        if (f.kind === 'short') {
-          if (expected - 1 >= this.committedPosition) break; // bytes past the committed head are an in-flight write
-          return fail(seg.name, offset, 'record is truncated');
-        }
-        if (f.kind === 'bad') return fail(seg.name, offset, f.reason);
-        if (f.firstPosition !== expected) return fail(seg.name, offset, `record starts at position ${f.firstPosition}, expected ${expected}`);
-        const h = chainHash(hash, f.firstPosition, f.count, f.payload);
-        if (!h.equals(f.hash)) return fail(seg.name, offset, 'hash chain broken: the record was altered');
-        hash = h;
-        expected += f.count;
-        records++;
-        offset += f.size;
-        const anchor = anchorAt.get(expected - 1);
-        if (anchor !== undefined && anchor !== hash.toString('hex')) {
-          return fail(seg.name, offset, `hash at position ${expected - 1} differs from the one recorded in a snapshot`);
-        }
-        if (expected - 1 >= this.committedPosition) break;
-      }
-    }
-    for (const a of anchors) {
-      if (a.position > expected - 1) {
-        return fail(this.segments[this.segments.length - 1]?.name ?? '', 0, `a snapshot covered position ${a.position} but the log ends at ${expected - 1} (events removed)`);
-      }
-    }
-    return { ok: true, records, events: expected - 1, segments: this.segments.length, headHash: hash.toString('hex') };
+    return verifyLog(this.source(), anchors);
   }
 
   /** Flushes what is queued and closes the file. */
@@ -579,6 +529,66 @@ export class SegmentLog {
     this.fd = fs.openSync(path.join(this.dir, last.name), O_RDWR | O_DSYNC);
     this.fileEnd = fs.fstatSync(this.fd).size;
   }
+}
+
+/**
+ * Recomputes the hash chain of `source` from its first segment up to its head: proves nothing was
+ * altered or removed, and that the log holds every position a snapshot (`anchors`) recorded.
+ * Read-only, like `readFrames`: a worker may run it while the host appends.
+ */
+export function verifyLog(source: LogSource, anchors: Array<{ position: number; hash: string }> = []): VerifyResult {
+  const { dir, segments, head } = source;
+  const anchorAt = new Map(anchors.map((a) => [a.position, a.hash]));
+  let hash: Buffer = GENESIS_HASH;
+  let expected = 1;
+  let records = 0;
+  const fail = (segment: string, offset: number, reason: string): VerifyResult => ({
+    ok: false,
+    records,
+    events: expected - 1,
+    segments: segments.length,
+    headHash: hash.toString('hex'),
+    problem: { position: expected, segment, offset, reason },
+  });
+  for (const seg of segments) {
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(path.join(dir, seg.name));
+    } catch {
+      return fail(seg.name, 0, 'segment file is missing');
+    }
+    const header = decodeSegmentHeader(buf);
+    if ('error' in header) return fail(seg.name, 0, header.error);
+    if (header.firstPosition !== expected) return fail(seg.name, 0, `segment starts at position ${header.firstPosition}, expected ${expected} (events removed?)`);
+    if (!header.prevHash.equals(hash)) return fail(seg.name, 0, 'segment does not chain to the previous one (altered or removed data)');
+    let offset = SEGMENT_HEADER_SIZE;
+    while (offset < buf.length) {
+      const f = decodeFrame(buf, offset);
+      if (f.kind === 'short') {
+        if (expected - 1 >= head) break; // bytes past the committed head are an in-flight write
+        return fail(seg.name, offset, 'record is truncated');
+      }
+      if (f.kind === 'bad') return fail(seg.name, offset, f.reason);
+      if (f.firstPosition !== expected) return fail(seg.name, offset, `record starts at position ${f.firstPosition}, expected ${expected}`);
+      const h = chainHash(hash, f.firstPosition, f.count, f.payload);
+      if (!h.equals(f.hash)) return fail(seg.name, offset, 'hash chain broken: the record was altered');
+      hash = h;
+      expected += f.count;
+      records++;
+      offset += f.size;
+      const anchor = anchorAt.get(expected - 1);
+      if (anchor !== undefined && anchor !== hash.toString('hex')) {
+        return fail(seg.name, offset, `hash at position ${expected - 1} differs from the one recorded in a snapshot`);
+      }
+      if (expected - 1 >= head) break;
+    }
+  }
+  for (const a of anchors) {
+    if (a.position > expected - 1) {
+      return fail(segments[segments.length - 1]?.name ?? '', 0, `a snapshot covered position ${a.position} but the log ends at ${expected - 1} (events removed)`);
+    }
+  }
+  return { ok: true, records, events: expected - 1, segments: segments.length, headHash: hash.toString('hex') };
 }
 
 /**

@@ -149,6 +149,19 @@ export function readSnapshot(file: string): Snapshot | { error: string } {
   }
 }
 
+/**
+ * The log points the readable snapshots among `files` recorded: anchors for `verifyLog`, which
+ * proves the log still holds what each snapshot covered.
+ */
+export function snapshotAnchors(files: readonly string[]): Array<{ position: number; hash: string }> {
+  const anchors: Array<{ position: number; hash: string }> = [];
+  for (const f of files) {
+    const s = readSnapshot(f);
+    if (!('error' in s)) anchors.push({ position: s.header.point.position, hash: s.header.point.hash });
+  }
+  return anchors;
+}
+
 /** Snapshot files, newest first. */
 export function listSnapshots(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -10,10 +10,10 @@ import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
 import { FRAME_HEADER_SIZE } from './framing';
 import { bytesToScan, SegmentLog, type Frame } from './segmentLog';
-import { listSnapshots, readSnapshot, removeStaleTemporaries, writeSnapshot, writeSnapshotInBackground, type Snapshot } from './snapshot';
+import { listSnapshots, readSnapshot, removeStaleTemporaries, snapshotAnchors, writeSnapshot, writeSnapshotInBackground, type Snapshot } from './snapshot';
 import { ParallelReplay, workersFor, type ReplayWorkers } from './replay/coordinator';
 import { describeFold, foldLog, type FoldLimit, type Folded } from './replay/fold';
-import { TimeTravel, type FoldJob, type TimeTravelOptions } from './replay/timeTravel';
+import { ReplayJobs, type FoldJob, type ReplayJobOptions } from './replay/jobs';
 import { emptyDatabase, loadSqlJs, replayRoom } from './sqljs';
 import { StreamIndex } from './streamIndex';
 
@@ -40,8 +40,8 @@ export interface StoreOptions {
    * models are built on them in parallel. Without it, or when they fail, the replay runs here.
    */
   replayWorkers?: ReplayWorkers;
-  /** Time travel (`replay`) runs on a worker of `replayWorkers` when there are any: its limits. */
-  timeTravel?: TimeTravelOptions;
+  /** Time travel and the audit run on a worker of `replayWorkers` when there are any: their limits. */
+  jobs?: ReplayJobOptions;
 }
 
 export interface ReplayProgress {
@@ -75,8 +75,8 @@ export class Store {
   /** The read models differ from the newest snapshot at the same position (rebuilt or caught up on open). */
   private snapshotStale = false;
   private closed = false;
-  /** Folds for time travel, on workers (made on first use). */
-  private travel: TimeTravel | null = null;
+  /** Time travel and audits on workers (made on first use). */
+  private offThread: ReplayJobs | null = null;
 
   private constructor(
     readonly SQL: SqlJsStatic,
@@ -356,12 +356,19 @@ export class Store {
   }
 
   verify(): VerifyReport {
-    const anchors: Array<{ position: number; hash: string }> = [];
-    for (const f of listSnapshots(path.join(this.opts.dir, 'snapshots'))) {
-      const s = readSnapshot(f);
-      if (!('error' in s)) anchors.push({ position: s.header.point.position, hash: s.header.point.hash });
-    }
-    return this.log.verify(anchors);
+    return this.log.verify(snapshotAnchors(listSnapshots(path.join(this.opts.dir, 'snapshots'))));
+  }
+
+  /**
+   * The audit as a request asks for it: `verify`, on a worker when the store has them (hashing a
+   * long log takes seconds). The snapshots are listed before the log's head is taken, so every
+   * one of them covers a part of the log the audit reads.
+   */
+  async audit(): Promise<VerifyReport> {
+    const jobs = this.jobs();
+    if (!jobs) return this.verify();
+    const snapshots = listSnapshots(path.join(this.opts.dir, 'snapshots'));
+    return jobs.verify({ source: this.log.source(), snapshots });
   }
 
   /** Time travel: the read models folded up to a position or a time, in a separate database. */
@@ -375,9 +382,8 @@ export class Store {
    * the fold nor the query holds up this thread, and a query that runs too long is stopped.
    */
   async timeTravel(limit: FoldLimit, sql?: string): Promise<ReplayResult> {
-    if (this.closed) throw new ApiaryError('unavailable', 'the store is closed');
-    const workers = this.opts.replayWorkers;
-    if (!workers) {
+    const jobs = this.jobs();
+    if (!jobs) {
       const folded = this.foldTo(limit);
       try {
         return describeFold(folded, sql);
@@ -385,9 +391,17 @@ export class Store {
         folded.db.close();
       }
     }
-    this.travel ??= new TimeTravel(workers.spawn, this.opts.timeTravel);
     const job: FoldJob = { projections: this.opts.projections.map((p) => p.name), source: this.log.source(), limit, room: this.foldRoom(limit) };
-    return this.travel.run(sql === undefined ? job : { ...job, sql });
+    return jobs.fold(sql === undefined ? job : { ...job, sql });
+  }
+
+  /** Where one-off jobs run: workers when the store has them, else null (this thread). */
+  private jobs(): ReplayJobs | null {
+    if (this.closed) throw new ApiaryError('unavailable', 'the store is closed');
+    const workers = this.opts.replayWorkers;
+    if (!workers) return null;
+    this.offThread ??= new ReplayJobs(workers.spawn, this.opts.jobs);
+    return this.offThread;
   }
 
   /** Room for the part of the log folded (all of it, for a time). */
@@ -405,7 +419,7 @@ export class Store {
     this.closed = true;
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = null;
-    this.travel?.stop();
+    this.offThread?.stop();
     this.log.close();
     this.db.close();
   }
@@ -413,7 +427,7 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.travel?.stop();
+    this.offThread?.stop();
     this.log.close();
     try {
       this.snapshot();

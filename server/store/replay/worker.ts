@@ -1,14 +1,16 @@
 // The worker side of a parallel replay: builds some of the read models on a database of its own
 // from the payloads the coordinator routes to it, then hands the database back. It runs the same
 // projection code as the main thread, so what it builds is what a replay there would build.
-// The same worker serves time travel (`fold`): it reads the log itself and answers with the fold's
-// description, so neither the fold nor the query runs on the host's thread (timeTravel.ts).
+// The same worker serves one-off jobs (jobs.ts): time travel (`fold`) and the audit of the hash
+// chain (`verify`), reading the committed log itself, so that neither runs on the host's thread.
 import { parentPort } from 'node:worker_threads';
 import { ApiaryError } from '../../../shared/errors';
 import type { EventEnvelope } from '../../../shared/events';
 import { decodePayload } from '../eventStore';
 import type { Projection } from '../projection';
 import { ProjectionEngine } from '../projectionEngine';
+import { verifyLog } from '../segmentLog';
+import { snapshotAnchors } from '../snapshot';
 import { emptyDatabase, loadSqlJs } from '../sqljs';
 import { describeFold, foldLog } from './fold';
 import type { FromReplayWorker, ToReplayWorker } from './protocol';
@@ -87,6 +89,10 @@ export function serveReplayWorker(projections: Projection[]): void {
         } finally {
           folded.db.close();
         }
+        return;
+      }
+      case 'verify': {
+        send({ kind: 'verified', report: verifyLog(m.source, snapshotAnchors(m.snapshots)) });
         return;
       }
     }

@@ -1,14 +1,17 @@
-// Time travel runs on a replay worker of its own when the store has workers: the answer is the
-// one a fold on this thread gives, this thread stays free while the worker folds and queries, a
-// query that runs too long is stopped, and nothing the worker does touches the live store.
+// Time travel and the audit run on a replay worker of their own when the store has workers: the
+// answer is the one this thread would give, this thread stays free while the worker reads the
+// log, a query that runs too long is stopped, and nothing the worker does touches the live store.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import type { ReplayResult } from '../../../../shared/protocol';
 import type { ReplayWorkers } from '../../../../server/store';
+import { FRAME_HEADER_SIZE, FRAME_MAGIC } from '../../../../server/store/framing';
 import { describeFold, type FoldLimit } from '../../../../server/store/replay/fold';
 import type { Store } from '../../../../server/store/store';
-import { cleanTempDirs, crash, dumpTables, openStore, refusal, tempDir } from '../helpers';
+import { cleanTempDirs, crash, dumpTables, openStore, refusal, segmentFiles, tempDir } from '../helpers';
 import { replayReadModels } from './readModels';
 
 const WORKER = path.join(__dirname, 'worker.cjs');
@@ -39,7 +42,7 @@ describe('time travel on a replay worker (Store.timeTravel)', function () {
 
   before(async () => {
     w = workers();
-    store = await openStore(tempDir(), replayReadModels(), { replayWorkers: w, timeTravel: { queryTimeoutMs: 700 } });
+    store = await openStore(tempDir(), replayReadModels(), { replayWorkers: w, jobs: { queryTimeoutMs: 700 } });
     for (let i = 0; i < 300; i++) {
       const id = `n${i % 40}`;
       await store.events.appendMany(
@@ -139,7 +142,7 @@ describe('time travel on a replay worker (Store.timeTravel)', function () {
 
   it('ends the folds under way when the store closes: they fail as unavailable', async () => {
     const wk = workers();
-    const other = await openStore(tempDir(), replayReadModels(), { replayWorkers: wk, timeTravel: { queryTimeoutMs: 60_000 } });
+    const other = await openStore(tempDir(), replayReadModels(), { replayWorkers: wk, jobs: { queryTimeoutMs: 60_000 } });
     const pending = refusal(() => other.timeTravel({}, ENDLESS));
     while (wk.started.length === 0) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 300));
@@ -148,5 +151,75 @@ describe('time travel on a replay worker (Store.timeTravel)', function () {
     assert.equal(err.code, 'unavailable');
     await exited(wk.started[0]!);
     assert.equal((await refusal(() => other.timeTravel({}))).code, 'unavailable');
+  });
+});
+
+describe('the audit on a replay worker (Store.audit)', function () {
+  this.timeout(60_000);
+  after(cleanTempDirs);
+
+  async function storeWithEvents(n: number): Promise<{ store: Store; w: ReturnType<typeof workers> }> {
+    const w = workers();
+    const store = await openStore(tempDir(), replayReadModels(), { replayWorkers: w });
+    for (let i = 0; i < n; i++) await store.events.append(`note-n${i % 7}`, [{ type: 'note.added', data: { id: `n${i % 7}`, text: `apple ${i}` } }], 'any', { actor: 'ann' });
+    return { store, w };
+  }
+
+  it('reports what the audit on this thread reports, snapshots included, on a worker', async () => {
+    const { store, w } = await storeWithEvents(120);
+    try {
+      store.snapshot();
+      await store.snapshotsWritten();
+      for (let i = 0; i < 30; i++) await store.events.append('note-x', [{ type: 'note.added', data: { id: 'x', text: 'after' } }], 'any', { actor: 'ann' });
+      const report = await store.audit();
+      assert.equal(w.started.length, 1);
+      assert.deepEqual(report, store.verify());
+      assert.equal(report.ok, true);
+      assert.equal(report.events, store.head);
+    } finally {
+      crash(store);
+    }
+  });
+
+  it('audits the log as it stood when asked, while appends go on beside the worker', async () => {
+    const { store } = await storeWithEvents(200);
+    try {
+      const head = store.head;
+      const asked = store.audit();
+      let answered = false;
+      const settled = (): void => void (answered = true);
+      asked.then(settled, settled);
+      let late = 0;
+      for (; !answered || late === 0; late++) await store.events.append('note-late', [{ type: 'note.added', data: { id: `late${late}`, text: 'late' } }], 'any', { actor: 'b' });
+      const report = await asked;
+      assert.equal(report.ok, true, JSON.stringify(report.problem));
+      assert.equal(report.events, head);
+      assert.ok(late > 10, `${late} appends while the worker audited`);
+    } finally {
+      crash(store);
+    }
+  });
+
+  it('finds a record altered on disk (its checksum fixed up) as the audit on this thread does', async () => {
+    const { store } = await storeWithEvents(60);
+    try {
+      const file = segmentFiles(path.join(store.log.dir))[0]!;
+      const buf = fs.readFileSync(file);
+      const at = buf.indexOf('apple 30');
+      buf.write('zpple 30', at, 'utf8');
+      // The frame holding it starts after the last magic before it; its checksum is made to match.
+      const magic = Buffer.alloc(4);
+      magic.writeUInt32LE(FRAME_MAGIC, 0);
+      const frame = buf.lastIndexOf(magic, at);
+      const length = buf.readUInt32LE(frame + 4);
+      buf.writeUInt32LE(crc32(buf.subarray(frame + 12, frame + FRAME_HEADER_SIZE + length)), frame + 8);
+      fs.writeFileSync(file, buf);
+      const report = await store.audit();
+      assert.equal(report.ok, false);
+      assert.match(report.problem!.reason, /hash chain broken/);
+      assert.deepEqual(report, store.verify());
+    } finally {
+      crash(store);
+    }
   });
 });
