@@ -25,6 +25,11 @@ export function serveReplayWorker(projections: Projection[]): void {
   const send = (m: FromReplayWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   let engine: ProjectionEngine | null = null;
   let chunk: EventEnvelope[] = [];
+  const known = (name: string): Projection => {
+    const p = projections.find((x) => x.name === name);
+    if (!p) throw new Error(`this worker does not know the read model ${name}`);
+    return p;
+  };
   // Loading sql.js takes a while: it overlaps with the coordinator's sampling of the log. A
   // failure to load is reported by `init`, which awaits the same promise.
   loadSqlJs().catch(() => {});
@@ -38,11 +43,7 @@ export function serveReplayWorker(projections: Projection[]): void {
           const reason = e.status().find((s) => s.name === projection)?.faulted ?? message;
           send({ kind: 'fault', projection, reason, event, message });
         });
-        for (const name of m.projections) {
-          const p = projections.find((x) => x.name === name);
-          if (!p) throw new Error(`this worker does not know the read model ${name}`);
-          e.register(p);
-        }
+        for (const name of m.projections) e.register(known(name));
         engine = e;
         return;
       }
@@ -74,12 +75,7 @@ export function serveReplayWorker(projections: Projection[]): void {
       }
       case 'fold': {
         const SQL = await loadSqlJs();
-        const folding = m.projections.map((name) => {
-          const p = projections.find((x) => x.name === name);
-          if (!p) throw new Error(`this worker does not know the read model ${name}`);
-          return p;
-        });
-        const folded = foldLog(SQL, folding, m.source, m.limit, m.room);
+        const folded = foldLog(SQL, m.projections.map(known), m.source, m.limit, m.room);
         try {
           send({ kind: 'querying' });
           send({ kind: 'folded', result: describeFold(folded, m.sql) });
