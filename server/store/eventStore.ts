@@ -233,11 +233,23 @@ export class EventStore {
     const to = opts.to ?? Number.MAX_SAFE_INTEGER;
     const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
     const out: EventEnvelope[] = [];
+    // Reading one stream: the index knows how many events it has (its version), so a stream with
+    // none needs no read at all, and the read ends at its last event rather than the log's.
+    const last = opts.stream === undefined ? Number.POSITIVE_INFINITY : this.index.version(opts.stream);
+    if (last === 0) return out;
     this.log.read(from, (frame) => {
+      // An event of another stream is recognised by its head and not decoded: a stream's events
+      // are few among a long log's.
+      const head = opts.stream !== undefined && frame.count === 1 ? peekHead(frame.payload) : null;
+      if (head && head.stream !== opts.stream) return head.position <= to;
       for (const e of decodePayload(frame.payload)) {
         if (e.position < from) continue;
         if (e.position > to || out.length >= limit) return false;
-        if (opts.stream === undefined || e.stream === opts.stream) out.push(e);
+        if (opts.stream === undefined) out.push(e);
+        else if (e.stream === opts.stream) {
+          out.push(e);
+          if (e.version >= last) return false;
+        }
       }
       return out.length < limit;
     });
