@@ -1,7 +1,9 @@
 // Bad input of every kind gets a structured refusal — a JSON-RPC error whose data carries
 // {code, message, hint?} — and writes nothing: the log head and the read models stay as they were.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import { RpcErrorCodes, type ApiaryErrorData, type ErrorCode } from '../../shared/errors';
 import { AppendEventsRequest, ReadEventsRequest, ReplayRequest, StatusRequest, VerifyEventsRequest, type HostStatus } from '../../shared/protocol';
@@ -241,6 +243,17 @@ describe('bad input to the host', function () {
       assert.equal(json.code, 2);
       assert.deepEqual(Object.keys(jsonOf<{ error: object }>(json).error).sort(), ['code', 'hint', 'message']);
       assert.equal(jsonOf<{ error: { code: string } }>(json).error.code, 'usage');
+    });
+
+    it('prints a verb\u2019s usage for --help or -h and runs nothing: no host is started on the folder', async () => {
+      const fresh = tempWorkspace();
+      for (const args of [['events', '--help'], ['hive', 'create', '-h'], ['replay', '--to', '1', '--help']]) {
+        const r = await runCli([...args, '--workspace', fresh]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, new RegExp(`^Usage: apiary ${args[0]} `));
+        assert.match(r.stdout, new RegExp(`^  ${args[0]} `, 'm'));
+      }
+      assert.equal(fs.existsSync(path.join(fresh, '.apiary')), false);
     });
 
     it('exits 2 for an unknown flag, a missing required flag, or data that is not JSON, without reaching the host', async () => {
