@@ -15,6 +15,7 @@ import type { HostState, HostStateKind } from './hostState';
 import { HostStatusBar } from './statusBar';
 import { StatusDocument } from './statusDocument';
 import { renderStatusReport } from './statusReport';
+import { registerVerifyLog } from './verifyLog';
 import { registerCoordination, type CoordinationFeature } from './reservations';
 
 /** What activate() returns: lets UI tests (and other extensions) assert on state, not pixels. */
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): ApiaryApi {
     { dispose: () => void client.dispose() },
     client.onDidChangeState((state) => statusBar.update(state)),
     vscode.commands.registerCommand('apiary.showLog', () => output.show(true)),
+    registerVerifyLog(client, output),
     vscode.commands.registerCommand('apiary.restartHost', () => client.restart()),
     vscode.commands.registerCommand('apiary.showStatus', async () => {
       let status: HostStatus | undefined;

@@ -31,10 +31,7 @@ export function printError(err: unknown, json: boolean): number {
   return EXIT_REFUSED;
 }
 
-/** "1 event", "3 events": counts in human output read as sentences. */
-export function counted(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
-}
+export { counted } from '../../shared/counted';
 
 export function printResult(value: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(value) + '\n' : human() + '\n');

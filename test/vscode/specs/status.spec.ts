@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { FRAME_HEADER_SIZE, SEGMENT_HEADER_SIZE } from '../../../server/store/framing';
 import { vscodeRig } from '../support/session';
 import { readHostJson, repoRoot, waitFor } from '../support/host';
 
@@ -37,6 +40,56 @@ describe('VS Code: the host status is one click away', () => {
     await workbench.statusBarItem('Apiary: ready').click();
     await workbench.waitForText(() => workbench.activeEditorTitle(), /^Apiary Host Status\.md$/);
     await workbench.waitForText(() => workbench.activeEditorText(), /# Apiary agent host/);
+  });
+});
+
+describe('VS Code: the event log\u2019s audit is one command away', () => {
+  it('"Apiary: Verify Event Log" says the log is intact, with as many events as the host holds', async () => {
+    const { workbench } = vscodeRig();
+    const entry = await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
+    const position = Number(/store position (\d+)/.exec(entry.label)?.[1]);
+    await workbench.runCommand('Apiary: Verify Event Log');
+    const text = await workbench.waitForNotification(/^Apiary: the event log is intact/);
+    const events = Number(/intact \(([\d,]+) events?\)/.exec(text)?.[1]?.replace(/,/g, ''));
+    assert.ok(events >= position, `verified ${events} events; the bar showed position ${position}`);
+    await workbench.waitForText(() => workbench.outputText('Apiary'), /Event log verified: [\d,]+ events? in [\d,]+ records? across \d+ segments?; head hash [0-9a-f]{64}\./);
+    // The progress toast gives way to the answer: the screenshot shows the answer alone.
+    await workbench.waitForText(async () => ((await workbench.notifications()).some((n) => /verifying/.test(n)) ? 'busy' : 'settled'), /^settled$/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await workbench.screenshot('verify-log');
+  });
+
+  it('says where the log was altered after the fact, and is satisfied again once the record is restored', async () => {
+    const { workbench, workspace } = vscodeRig();
+    await workbench.waitForStatusBarItem('Apiary: ready', 90_000);
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    // Someone edits the first record on disk and fixes up its checksum: only the hash chain tells.
+    const logDir = path.join(workspace, '.apiary', 'log');
+    const segment = path.join(logDir, fs.readdirSync(logDir).filter((n) => n.endsWith('.seg')).sort()[0]!);
+    const frame = SEGMENT_HEADER_SIZE;
+    const original = fs.readFileSync(segment);
+    const length = original.readUInt32LE(frame + 4);
+    const altered = Buffer.from(original.subarray(frame, frame + FRAME_HEADER_SIZE + length));
+    const at = altered.indexOf('"actor":"') + 9;
+    altered[at] = altered[at] === 0x58 ? 0x59 : 0x58; // another first letter of the actor
+    altered.writeUInt32LE(crc32(altered.subarray(12)), 8);
+    const fd = fs.openSync(segment, 'r+');
+    try {
+      fs.writeSync(fd, altered, 0, altered.length, frame);
+      await workbench.runCommand('Apiary: Verify Event Log');
+      const text = await workbench.waitForNotification(/^Apiary: the event log does not verify/);
+      assert.match(text, /at position 1: hash chain broken: the record was altered/);
+      await workbench.waitForText(() => workbench.outputText('Apiary'), /Event log damaged at position 1 \(\d{20}\.seg, byte 64\): hash chain broken/);
+      await workbench.waitForText(async () => ((await workbench.notifications()).some((n) => /verifying/.test(n)) ? 'busy' : 'settled'), /^settled$/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await workbench.screenshot('verify-log-damaged');
+    } finally {
+      fs.writeSync(fd, original, frame, altered.length, frame);
+      fs.closeSync(fd);
+    }
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.runCommand('Apiary: Verify Event Log');
+    await workbench.waitForNotification(/^Apiary: the event log is intact/);
   });
 });
 
