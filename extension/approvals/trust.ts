@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ApprovalTrustRequest, ApprovalTrustResetRequest, type TrustState } from '../../shared/approvals';
 import type { HostClient } from '../client';
+import { counted } from '../../shared/counted';
 
 export async function showAgentTrust(client: HostClient): Promise<void> {
   const r = await client.request(ApprovalTrustRequest, {});
@@ -13,7 +14,7 @@ export async function showAgentTrust(client: HostClient): Promise<void> {
   const items: Item[] = r.trust.map((t) => ({
     label: `${t.restricted ? '$(warning)' : '$(verified)'} ${t.agent}`,
     description: `trust ${t.score.toFixed(2)}`,
-    detail: `${t.successes} success(es), ${t.failures} failure(s)${t.restricted ? ` — below ${r.minTrust.toFixed(2)}: risky requests always ask a human` : ''}`,
+    detail: `${counted(t.successes, 'success', 'successes')}, ${counted(t.failures, 'failure')}${t.restricted ? ` — below ${r.minTrust.toFixed(2)}: risky requests always ask a human` : ''}`,
     trust: t,
     buttons: [{ iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: 'Reset trust' }],
   }));

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { HiveFileStatusNotification, HiveFileStatusRequest, type HiveFileStatus } from '../../shared/hiveViews';
 import { onConnected } from '../connected';
 import type { HostClient } from '../client';
+import { counted } from '../../shared/counted';
 
 export class HiveFileProblems implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('apiary-hive');
@@ -46,7 +47,7 @@ export class HiveFileProblems implements vscode.Disposable {
     const key = status.problems.map((p) => `${p.line}:${p.text ?? ''}`).join('\n');
     if (key && key !== this.shown) {
       const lines = status.problems.map((p) => p.line).join(', ');
-      void vscode.window.showWarningMessage(`Apiary: .hive/issues.jsonl has ${status.problems.length} line(s) it cannot read (line ${lines}); they are kept in the file.`, 'Open File').then((pick) => {
+      void vscode.window.showWarningMessage(`Apiary: .hive/issues.jsonl has ${counted(status.problems.length, 'line')} it cannot read (${status.problems.length === 1 ? 'line' : 'lines'} ${lines}); they are kept in the file.`, 'Open File').then((pick) => {
         if (pick) void vscode.window.showTextDocument(uri, { selection: new vscode.Range(status.problems[0]!.line - 1, 0, status.problems[0]!.line - 1, 0) });
       });
     }

@@ -7,6 +7,7 @@ import { onConnected } from '../connected';
 import { errorText } from '../agents/errors';
 import type { HostClient } from '../client';
 import { buildTree, cellNodes, contextValue, describeCell, type CellNode, type CellState, type HiveNode, type HiveViewOptions } from './model';
+import { counted } from '../../shared/counted';
 
 export const HIVE_VIEW_ID = 'apiary.hive';
 
@@ -123,7 +124,7 @@ export class HiveTree implements vscode.TreeDataProvider<HiveNode>, vscode.Dispo
       this.view.description = filters.join(' · ');
       this.view.message = this.message();
       const count = this.data ? this.data.ready.length : 0;
-      this.view.badge = count ? { value: count, tooltip: `${count} cell(s) ready to start` } : undefined;
+      this.view.badge = count ? { value: count, tooltip: `${counted(count, 'cell')} ready to start` } : undefined;
     }
     this.emitter.fire(undefined);
   }

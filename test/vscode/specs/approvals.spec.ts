@@ -173,7 +173,7 @@ describe('VS Code: approvals', () => {
     const shown = (await row.innerText()).replace(/\s+/g, ' ');
     // approved (1.00, capped), rejected (0.50), approved (0.60)
     assert.match(shown, /trust 0\.60/);
-    assert.match(shown, /2 success\(es\), 1 failure\(s\) — below 0\.70: risky requests always ask a human/);
+    assert.match(shown, /2 successes, 1 failure — below 0\.70: risky requests always ask a human/);
     await workbench.screenshot('approvals-trust');
     await workbench.closeQuickInput();
   });
