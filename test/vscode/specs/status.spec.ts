@@ -43,6 +43,14 @@ describe('VS Code: the host status is one click away', () => {
   });
 });
 
+/** A screenshot of the verify command's answer, once the progress toast has given way to it. */
+async function screenshotAnswer(name: string): Promise<void> {
+  const { workbench } = vscodeRig();
+  await workbench.waitForText(async () => ((await workbench.notifications()).some((n) => /verifying/.test(n)) ? 'busy' : 'settled'), /^settled$/);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await workbench.screenshot(name);
+}
+
 describe('VS Code: the event log\u2019s audit is one command away', () => {
   it('"Apiary: Verify Event Log" says the log is intact, with as many events as the host holds', async () => {
     const { workbench } = vscodeRig();
@@ -53,10 +61,7 @@ describe('VS Code: the event log\u2019s audit is one command away', () => {
     const events = Number(/intact \(([\d,]+) events?\)/.exec(text)?.[1]?.replace(/,/g, ''));
     assert.ok(events >= position, `verified ${events} events; the bar showed position ${position}`);
     await workbench.waitForText(() => workbench.outputText('Apiary'), /Event log verified: [\d,]+ events? in [\d,]+ records? across \d+ segments?; head hash [0-9a-f]{64}\./);
-    // The progress toast gives way to the answer: the screenshot shows the answer alone.
-    await workbench.waitForText(async () => ((await workbench.notifications()).some((n) => /verifying/.test(n)) ? 'busy' : 'settled'), /^settled$/);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await workbench.screenshot('verify-log');
+    await screenshotAnswer('verify-log');
   });
 
   it('says where the log was altered after the fact, and is satisfied again once the record is restored', async () => {
@@ -80,9 +85,7 @@ describe('VS Code: the event log\u2019s audit is one command away', () => {
       const text = await workbench.waitForNotification(/^Apiary: the event log does not verify/);
       assert.match(text, /at position 1: hash chain broken: the record was altered/);
       await workbench.waitForText(() => workbench.outputText('Apiary'), /Event log damaged at position 1 \(\d{20}\.seg, byte 64\): hash chain broken/);
-      await workbench.waitForText(async () => ((await workbench.notifications()).some((n) => /verifying/.test(n)) ? 'busy' : 'settled'), /^settled$/);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await workbench.screenshot('verify-log-damaged');
+      await screenshotAnswer('verify-log-damaged');
     } finally {
       fs.writeSync(fd, original, frame, altered.length, frame);
       fs.closeSync(fd);

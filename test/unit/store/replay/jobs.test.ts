@@ -30,6 +30,19 @@ function workers(without?: string): ReplayWorkers & { started: Worker[] } {
   };
 }
 
+/**
+ * Appends one event after another for as long as `job` is under way (at least one), so the
+ * worker's reads meet the writer's; returns how many.
+ */
+async function appendWhile(store: Store, job: Promise<unknown>): Promise<number> {
+  let answered = false;
+  const settled = (): void => void (answered = true);
+  job.then(settled, settled);
+  let late = 0;
+  for (; !answered || late === 0; late++) await store.events.append(`note-late${late}`, [{ type: 'note.added', data: { id: `late${late}`, text: 'late' } }], 'any', { actor: 'b' });
+  return late;
+}
+
 async function exited(w: Worker): Promise<void> {
   if (w.threadId === -1) return; // already gone
   await new Promise((resolve) => w.once('exit', resolve));
@@ -88,12 +101,7 @@ describe('time travel on a replay worker (Store.timeTravel)', function () {
   it('folds the log as it stood when asked, while appends go on beside the worker', async () => {
     const head = store.head;
     const asked = store.timeTravel({}, 'SELECT id, text FROM notes ORDER BY id');
-    let answered = false;
-    const settled = (): void => void (answered = true);
-    asked.then(settled, settled);
-    let late = 0;
-    // One append after another for as long as the worker works: its reads meet the writer's.
-    for (; !answered || late === 0; late++) await store.events.append(`note-late${late}`, [{ type: 'note.added', data: { id: `late${late}`, text: 'late' } }], 'any', { actor: 'b' });
+    const late = await appendWhile(store, asked);
     const answer = await asked;
     assert.equal(answer.position, head);
     assert.deepEqual(answer, here({ to: head }, 'SELECT id, text FROM notes ORDER BY id'));
@@ -186,11 +194,7 @@ describe('the audit on a replay worker (Store.audit)', function () {
     try {
       const head = store.head;
       const asked = store.audit();
-      let answered = false;
-      const settled = (): void => void (answered = true);
-      asked.then(settled, settled);
-      let late = 0;
-      for (; !answered || late === 0; late++) await store.events.append('note-late', [{ type: 'note.added', data: { id: `late${late}`, text: 'late' } }], 'any', { actor: 'b' });
+      const late = await appendWhile(store, asked);
       const report = await asked;
       assert.equal(report.ok, true, JSON.stringify(report.problem));
       assert.equal(report.events, head);
