@@ -8,6 +8,7 @@ import type { AppendResult } from '../../shared/protocol';
 import { checkExpectedVersion } from './expectedVersion';
 import { FRAME_HEADER_SIZE, MAX_PAYLOAD } from './framing';
 import type { Frame, SegmentLog } from './segmentLog';
+import { peekHead } from './head';
 import { GENERATED_ID_PREFIX, isGeneratedId, StreamIndex } from './streamIndex';
 
 export interface AppendOp {
@@ -147,6 +148,7 @@ export class EventStore {
       const positions: number[] = [];
       for (const e of op.events) {
         version += 1;
+        // The first five keys in this order: head.ts reads them from the payload without decoding it.
         const env: EventEnvelope = {
           id: e.id ?? GENERATED_ID_PREFIX + randomUUID(),
           stream: op.stream,
@@ -262,104 +264,4 @@ const all = (results: AppendResult[]): AppendResult[] => results;
 
 export function decodePayload(payload: Buffer): EventEnvelope[] {
   return JSON.parse(payload.toString('utf8')) as EventEnvelope[];
-}
-
-const TYPE_KEY = Buffer.from(',"type":"');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/**
- * The type of a one-event payload without decoding it, or null when it cannot be read that way.
- * Payloads are `JSON.stringify` of envelopes whose keys come in a fixed order (id, stream,
- * version, position, type, …), and a string value holds no unescaped quote, so the first
- * `,"type":"` is the envelope's own, ahead of anything in its data.
- */
-export function peekType(payload: Buffer): string | null {
-  const at = payload.indexOf(TYPE_KEY);
-  if (at === -1) return null;
-  const from = at + TYPE_KEY.length;
-  const end = payload.indexOf(QUOTE, from);
-  if (end === -1) return null;
-  for (let i = from; i < end; i++) if (payload[i] === BACKSLASH) return null;
-  return payload.toString('utf8', from, end);
-}
-
-/** What the stream index and the routing of a replay need from an event, read without decoding it. */
-export interface EventHead {
-  /** Null for an id the store generated: nothing needs it (see streamIndex.ts), so it is not read. */
-  id: string | null;
-  stream: string;
-  version: number;
-  position: number;
-  type: string;
-}
-
-const GENERATED = Buffer.from(GENERATED_ID_PREFIX);
-const [ID_KEY, STREAM_KEY, VERSION_KEY, POSITION_KEY, TYPE_KEY_AFTER_NUMBER] = ['[{"id":"', '","stream":"', '","version":', ',"position":', ',"type":"'].map((k) => Buffer.from(k)) as [Buffer, Buffer, Buffer, Buffer, Buffer];
-
-// The helpers below work byte by byte: a replay runs them for every event, and for spans this
-// short Buffer's own compare, indexOf and toString cost more in argument checks than in work.
-
-/** Buffer's UTF-8 decoder without toString's argument checks (it is on every Buffer, if undocumented). */
-const utf8Slice: (this: Buffer, start: number, end: number) => string =
-  (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string }).utf8Slice ??
-  function (this: Buffer, start: number, end: number): string {
-    return this.toString('utf8', start, end);
-  };
-
-/** Just past `key` when `payload` holds it at `at`, else -1. */
-function keyAt(payload: Buffer, at: number, key: Buffer): number {
-  if (at < 0 || at + key.length > payload.length) return -1;
-  for (let i = 0; i < key.length; i++) if (payload[at + i] !== key[i]) return -1;
-  return at + key.length;
-}
-
-/** The closing quote of a string starting at `at`, or -1 when it holds an escape (or never ends). */
-function stringEnd(payload: Buffer, at: number): number {
-  for (let i = at; i < payload.length; i++) {
-    const c = payload[i];
-    if (c === QUOTE) return i;
-    if (c === BACKSLASH) return -1;
-  }
-  return -1;
-}
-
-/** The end of a non-negative integer as JSON.stringify writes one starting at `at`, or -1. */
-function integerEnd(payload: Buffer, at: number): number {
-  let i = at;
-  for (let c = payload[i]; c !== undefined && c >= 0x30 && c <= 0x39; c = payload[++i]);
-  return i === at || i - at > 15 ? -1 : i;
-}
-
-function integerAt(payload: Buffer, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) n = n * 10 + (payload[i]! - 0x30);
-  return n;
-}
-
-/**
- * The head of a one-event payload (id, stream, version, position, type: the writer's first five
- * keys, in its order), or null when it cannot be read that way: another shape, or a string that
- * would need unescaping. A replay reads most events' heads this way and decodes only the events a
- * read model handles.
- */
-export function peekHead(payload: Buffer): EventHead | null {
-  const idAt = keyAt(payload, 0, ID_KEY);
-  const idEnd = idAt < 0 ? -1 : stringEnd(payload, idAt);
-  const streamAt = keyAt(payload, idEnd, STREAM_KEY);
-  const streamEnd = streamAt < 0 ? -1 : stringEnd(payload, streamAt);
-  const versionAt = keyAt(payload, streamEnd, VERSION_KEY);
-  const versionEnd = versionAt < 0 ? -1 : integerEnd(payload, versionAt);
-  const positionAt = keyAt(payload, versionEnd, POSITION_KEY);
-  const positionEnd = positionAt < 0 ? -1 : integerEnd(payload, positionAt);
-  const typeAt = keyAt(payload, positionEnd, TYPE_KEY_AFTER_NUMBER);
-  const typeEnd = typeAt < 0 ? -1 : stringEnd(payload, typeAt);
-  if (typeEnd < 0) return null;
-  return {
-    id: keyAt(payload, idAt, GENERATED) < 0 ? utf8Slice.call(payload, idAt, idEnd) : null,
-    stream: utf8Slice.call(payload, streamAt, streamEnd),
-    version: integerAt(payload, versionAt, versionEnd),
-    position: integerAt(payload, positionAt, positionEnd),
-    type: utf8Slice.call(payload, typeAt, typeEnd),
-  };
 }

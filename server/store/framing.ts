@@ -97,29 +97,66 @@ export function encodeFrameInPlace(prevHash: Buffer, firstPosition: number, coun
 
 export type DecodedFrame =
   | { kind: 'frame'; firstPosition: number; count: number; hash: Buffer; payload: Buffer; size: number }
+  | FrameProblem;
+
+export type FrameProblem =
   /** Not enough bytes for a whole frame: the end of what was written. */
   | { kind: 'short' }
   | { kind: 'bad'; reason: string };
 
-/** Decodes the frame at `offset`. Never throws on bad bytes: says what is wrong instead. */
-export function decodeFrame(buf: Buffer, offset: number): DecodedFrame {
+/**
+ * An intact frame as a scan meets it: its payload is `buf[start, end)`, and the next frame starts
+ * at `end`. Scans fill one of these in place for every frame and pass it on: copy what must
+ * outlive the call, since the object and the buffer are reused.
+ */
+export interface FrameAt {
+  buf: Buffer;
+  start: number;
+  end: number;
+  firstPosition: number;
+  count: number;
+}
+
+const SHORT: FrameProblem = { kind: 'short' };
+
+/**
+ * Checks the frame at `offset` and fills `into` with where it lies: null when it is intact, else
+ * what is wrong. Never throws on bad bytes. Makes nothing but the view its checksum needs: a
+ * replay checks a million frames.
+ */
+export function checkFrame(buf: Buffer, offset: number, into: FrameAt): FrameProblem | null {
   const avail = buf.length - offset;
-  if (avail < FRAME_HEADER_SIZE) return { kind: 'short' };
+  if (avail < FRAME_HEADER_SIZE) return SHORT;
   if (buf.readUInt32LE(offset) !== FRAME_MAGIC) return { kind: 'bad', reason: 'bad frame magic' };
   const length = buf.readUInt32LE(offset + 4);
   if (length > MAX_PAYLOAD) return { kind: 'bad', reason: `implausible frame length ${length}` };
-  if (avail < FRAME_HEADER_SIZE + length) return { kind: 'short' };
-  const body = buf.subarray(offset + 12, offset + FRAME_HEADER_SIZE + length);
-  if (buf.readUInt32LE(offset + 8) !== crc32(body)) return { kind: 'bad', reason: 'frame checksum mismatch' };
-  return {
-    kind: 'frame',
-    // Two 32-bit reads: a BigInt per frame was a measurable share of replaying a large log.
-    firstPosition: buf.readUInt32LE(offset + 12) + buf.readUInt32LE(offset + 16) * 2 ** 32,
-    count: buf.readUInt32LE(offset + 20),
-    hash: buf.subarray(offset + 24, offset + 56),
-    payload: buf.subarray(offset + FRAME_HEADER_SIZE, offset + FRAME_HEADER_SIZE + length),
-    size: FRAME_HEADER_SIZE + length,
-  };
+  if (avail < FRAME_HEADER_SIZE + length) return SHORT;
+  const end = offset + FRAME_HEADER_SIZE + length;
+  if (buf.readUInt32LE(offset + 8) !== crc32(buf.subarray(offset + 12, end))) return { kind: 'bad', reason: 'frame checksum mismatch' };
+  into.buf = buf;
+  into.start = offset + FRAME_HEADER_SIZE;
+  into.end = end;
+  // Two 32-bit reads: a BigInt per frame was a measurable share of replaying a large log.
+  into.firstPosition = buf.readUInt32LE(offset + 12) + buf.readUInt32LE(offset + 16) * 2 ** 32;
+  into.count = buf.readUInt32LE(offset + 20);
+  return null;
+}
+
+/** The chain hash stored in the header of the frame at `offset` (a view). */
+export function frameHash(buf: Buffer, offset: number): Buffer {
+  return buf.subarray(offset + 24, offset + FRAME_HEADER_SIZE);
+}
+
+export const newFrameAt = (): FrameAt => ({ buf: Buffer.alloc(0), start: 0, end: 0, firstPosition: 0, count: 0 });
+
+const scratch = newFrameAt();
+
+/** Decodes the frame at `offset`. Never throws on bad bytes: says what is wrong instead. */
+export function decodeFrame(buf: Buffer, offset: number): DecodedFrame {
+  const problem = checkFrame(buf, offset, scratch);
+  if (problem) return problem;
+  const { start, end, firstPosition, count } = scratch;
+  return { kind: 'frame', firstPosition, count, hash: frameHash(buf, offset), payload: buf.subarray(start, end), size: end - offset };
 }
 
 /**

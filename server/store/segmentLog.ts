@@ -22,11 +22,15 @@ import {
   MAX_PAYLOAD,
   SEGMENT_HEADER_SIZE,
   chainHash,
+  checkFrame,
   decodeFrame,
   decodeSegmentHeader,
   encodeFrameInPlace,
   encodeSegmentHeader,
   findLaterFrame,
+  frameHash,
+  newFrameAt,
+  type FrameAt,
 } from './framing';
 
 export interface Frame {
@@ -50,10 +54,10 @@ export interface SegmentLogOptions {
   /** Start scanning here (from a snapshot) instead of at the beginning of the log. */
   resumeFrom?: LogPoint;
   /**
-   * Called for every intact frame after the resume point while opening (replay). The payload is a
-   * view of a buffer the scan reuses for the next segment: copy what must outlive the call.
+   * Called for every intact frame after the resume point while opening (replay). The frame and its
+   * buffer are the scan's own and change with the next frame: copy what must outlive the call.
    */
-  onFrame?: (frame: Frame) => void;
+  onFrame?: (frame: FrameAt) => void;
   /** Told about a torn tail that was cut off. */
   onWarning?: (message: string) => void;
   /** Write with O_DIRECT where the file system allows it (default); false keeps to the page cache. */
@@ -456,6 +460,7 @@ export class SegmentLog {
       hash = Buffer.from(resume.hash, 'hex');
     }
     const reader = new SegmentReader();
+    const at = newFrameAt();
     for (let i = startSeg; i < this.segments.length; i++) {
       const seg = this.segments[i]!;
       const isLast = i === this.segments.length - 1;
@@ -482,24 +487,26 @@ export class SegmentLog {
       // file or trusting the snapshot would invent data, so the caller falls back to a full scan.
       const resumingHere = resume !== undefined && resume.position > 0 && i === startSeg;
       if (resumingHere && offset > buf.length) throw corrupt(seg.name, offset, position, 'the log ends before the point a snapshot covers');
+      // The last intact frame of this segment: the chain goes on from its hash.
+      let lastFrame = -1;
       for (;;) {
         if (offset === buf.length) break;
-        const f = decodeFrame(buf, offset);
-        if (resumingHere && offset === startOffset && f.kind === 'frame' && !chainHash(hash, f.firstPosition, f.count, f.payload).equals(f.hash)) {
-          throw corrupt(seg.name, offset, position + 1, 'the record after the point a snapshot covers does not chain to it');
-        }
-        if (f.kind === 'frame') {
-          if (f.firstPosition !== position + 1) throw corrupt(seg.name, offset, position + 1, `record starts at position ${f.firstPosition}`);
-          opts.onFrame?.(f);
-          position += f.count;
-          hash = f.hash; // a view into the reader's buffer: copied before the next segment overwrites it
-          offset += f.size;
+        const problem = checkFrame(buf, offset, at);
+        if (problem === null) {
+          if (resumingHere && offset === startOffset && !chainHash(hash, at.firstPosition, at.count, buf.subarray(at.start, at.end)).equals(frameHash(buf, offset))) {
+            throw corrupt(seg.name, offset, position + 1, 'the record after the point a snapshot covers does not chain to it');
+          }
+          if (at.firstPosition !== position + 1) throw corrupt(seg.name, offset, position + 1, `record starts at position ${at.firstPosition}`);
+          opts.onFrame?.(at);
+          position += at.count;
+          lastFrame = offset;
+          offset = at.end;
           continue;
         }
         // The rest of this segment does not decode. Only the tail of the last segment may be
         // torn (a write that was never acknowledged); anything with intact frames after it is
         // corruption of acknowledged data and must not be cut.
-        const reason = f.kind === 'short' ? 'truncated record' : f.reason;
+        const reason = problem.kind === 'short' ? 'truncated record' : problem.reason;
         if (!isLast || findLaterFrame(buf, offset) !== -1) throw corrupt(seg.name, offset, position + 1, reason);
         const tail = buf.subarray(offset);
         opts.onWarning?.(
@@ -514,7 +521,8 @@ export class SegmentLog {
         break;
       }
       if (isLast) this.writeOffset = offset;
-      hash = Buffer.from(hash);
+      // Copied: the reader's buffer is overwritten by the next segment.
+      hash = Buffer.from(lastFrame < 0 ? hash : frameHash(buf, lastFrame));
     }
     const last = this.segments[this.segments.length - 1];
     this.committedPosition = position;

@@ -5,11 +5,12 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { ApiaryError } from '../../shared/errors';
 import type { EventEnvelope } from '../../shared/events';
 import type { ReplayResult, StoreStatus, VerifyReport } from '../../shared/protocol';
-import { decodePayload, EventStore, peekHead, peekType } from './eventStore';
+import { decodePayload, EventStore } from './eventStore';
+import { newHead, readHead, TypeNames } from './head';
 import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
-import { FRAME_HEADER_SIZE } from './framing';
-import { bytesToScan, SegmentLog, type Frame } from './segmentLog';
+import { FRAME_HEADER_SIZE, newFrameAt, type FrameAt } from './framing';
+import { bytesToScan, SegmentLog } from './segmentLog';
 import { listSnapshots, readSnapshot, removeStaleTemporaries, snapshotAnchors, writeSnapshot, writeSnapshotInBackground, type Snapshot } from './snapshot';
 import { ParallelReplay, workersFor, type ReplayWorkers } from './replay/coordinator';
 import { describeFold, foldLog, type FoldLimit, type Folded } from './replay/fold';
@@ -130,19 +131,19 @@ export class Store {
     // Without a snapshot the whole log is read, and its size is already known.
     const toRead = (): number => (snap ? bytesToScan(logDir, lagging ? undefined : snap.header.point) : logBytes);
     const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, toRead(), opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
-    const feed = (frame: Frame): void => {
-      progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
+    const head = newHead();
+    const types = new TypeNames();
+    const feed = (frame: FrameAt): void => {
+      const { buf, start, end } = frame;
+      progress?.read(FRAME_HEADER_SIZE + end - start);
       // An event no read model handles (much of a working log) is only read as far as the index
-      // needs: its head, without decoding the rest. The type alone decides, so the events that
-      // are decoded anyway pay only for that.
-      const type = frame.count === 1 ? peekType(frame.payload) : null;
-      const head = type !== null && !engine.wants(type, frame.firstPosition) ? peekHead(frame.payload) : null;
-      if (head) {
-        if (head.position > resumeAt) index.record(head.id, head.stream, head.version, head.position);
+      // needs: its head, without decoding the rest.
+      if (frame.count === 1 && readHead(buf, start, end, head) && !engine.wants(types.of(buf, head), frame.firstPosition)) {
+        if (head.position > resumeAt) index.recordHead(buf, head);
         if (++replayed % 1024 === 0) progress?.tick(replayed);
         return;
       }
-      for (const e of decodePayload(frame.payload)) {
+      for (const e of decodePayload(buf.subarray(start, end))) {
         if (e.position > resumeAt) index.record(e.id, e.stream, e.version, e.position);
         chunk.push(e);
       }
@@ -175,16 +176,15 @@ export class Store {
       let skipped = 0;
       // Up to the snapshot only the projections being rebuilt need events, and most of the log
       // is of types they do not handle: those frames are recognised by their type and not decoded.
-      log.read(engine.lowestPosition() + 1, (frame) => {
-        if (frame.count === 1 && frame.firstPosition <= resumeAt) {
-          const type = peekType(frame.payload);
-          if (type !== null && !engine.wants(type, frame.firstPosition)) {
-            progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
-            if (++skipped % 1024 === 0) progress?.tick(replayed);
-            return;
-          }
+      const at = newFrameAt();
+      log.read(engine.lowestPosition() + 1, ({ firstPosition, count, payload }) => {
+        if (count === 1 && firstPosition <= resumeAt && readHead(payload, 0, payload.length, head) && !engine.wants(types.of(payload, head), firstPosition)) {
+          progress?.read(FRAME_HEADER_SIZE + payload.length);
+          if (++skipped % 1024 === 0) progress?.tick(replayed);
+          return;
         }
-        feed(frame);
+        Object.assign(at, { buf: payload, start: 0, end: payload.length, firstPosition, count });
+        feed(at);
       });
     }
     if (chunk.length) {
@@ -227,7 +227,7 @@ export class Store {
         onWarning: opts.onWarning,
         onFrame: (frame) => {
           replay.frame(frame);
-          progress?.read(FRAME_HEADER_SIZE + frame.payload.length);
+          progress?.read(FRAME_HEADER_SIZE + frame.end - frame.start);
           if ((events += frame.count) % 1024 < frame.count) progress?.tick(events);
         },
       });

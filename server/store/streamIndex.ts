@@ -4,6 +4,11 @@
 // Only ids a caller chose are kept. An id the store generated (GENERATED_ID_PREFIX, which callers
 // may not use) is a fresh UUID no retry can carry, so remembering it would buy nothing — and it
 // was most of the index's memory, of the time a replay spends on it, and of each snapshot's size.
+//
+// Both maps keep their keys as bytes (bytesMap.ts), so a replay records an event straight from
+// the head it read in the log's buffer (recordHead), without making strings.
+import { BytesMap } from './bytesMap';
+import type { HeadAt } from './head';
 
 /** Ids the store generates begin with this; appends that bring their own such ids are refused. */
 export const GENERATED_ID_PREFIX = 'evt_';
@@ -16,10 +21,8 @@ export interface StreamIndexSnapshot {
 }
 
 export class StreamIndex {
-  constructor(
-    private readonly versions = new Map<string, number>(),
-    private readonly ids = new Map<string, number>(),
-  ) {}
+  private readonly versions = new BytesMap();
+  private readonly ids = new BytesMap();
 
   version(stream: string): number {
     return this.versions.get(stream) ?? 0;
@@ -35,17 +38,24 @@ export class StreamIndex {
     this.versions.set(stream, version);
   }
 
+  /** The same, for an event whose head was read from `buf` (head.ts). */
+  recordHead(buf: Buffer, head: HeadAt): void {
+    if (head.idStart >= 0) this.ids.setBytes(buf, head.idStart, head.idEnd, head.position);
+    this.versions.setBytes(buf, head.streamStart, head.streamEnd, head.version);
+  }
+
   get streamCount(): number {
     return this.versions.size;
   }
 
   toJSON(): StreamIndexSnapshot {
-    return { versions: [...this.versions], ids: [...this.ids] };
+    return { versions: [...this.versions.entries()], ids: [...this.ids.entries()] };
   }
 
   static from(snapshot: StreamIndexSnapshot): StreamIndex {
-    // The Map constructor takes the pairs as they are: several times faster at start-up than a
-    // set() per entry.
-    return new StreamIndex(new Map(snapshot.versions), new Map(snapshot.ids));
+    const index = new StreamIndex();
+    for (const [stream, version] of snapshot.versions) index.versions.set(stream, version);
+    for (const [id, position] of snapshot.ids) index.ids.set(id, position);
+    return index;
   }
 }

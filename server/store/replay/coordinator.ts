@@ -12,9 +12,10 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { EventEnvelope } from '../../../shared/events';
-import { decodePayload, peekHead } from '../eventStore';
+import { decodePayload } from '../eventStore';
+import { newFrameAt, type FrameAt } from '../framing';
+import { newHead, readHead, TypeNames } from '../head';
 import { handles, type Projection } from '../projection';
-import type { Frame } from '../segmentLog';
 import type { StreamIndex } from '../streamIndex';
 import { mergeDatabases } from './merge';
 import { partition } from './partition';
@@ -64,7 +65,10 @@ export function workersFor(opts: ReplayWorkers, bytes: number, projections: numb
 
 export class ParallelReplay {
   private readonly workers: Worker[] = [];
-  private readonly sample: Frame[] = [];
+  /** The first frames' payloads (copied) and types (null: decode to know), until the read models are shared out. */
+  private readonly sample: Array<{ type: string | null; payload: Buffer }> = [];
+  private readonly head = newHead();
+  private readonly types = new TypeNames();
   private lanes: Lane[] | null = null;
   /** Per event type: the lanes whose read models handle it. */
   private readonly routes = new Map<string, Lane[]>();
@@ -93,18 +97,15 @@ export class ParallelReplay {
   }
 
   /** One frame of the log, in order (the log's `onFrame`). */
-  frame(f: Frame): void {
-    if (f.count === 1) {
-      const head = peekHead(f.payload);
-      if (head) {
-        this.index.record(head.id, head.stream, head.version, head.position);
-        this.route(f, head.type);
-        return;
-      }
+  frame(f: FrameAt): void {
+    if (f.count === 1 && readHead(f.buf, f.start, f.end, this.head)) {
+      this.index.recordHead(f.buf, this.head);
+      this.route(f, this.types.of(f.buf, this.head));
+      return;
     }
     // Several events in one transaction, or a head that needs decoding: every lane sees the
     // frame, and each applies what its read models handle.
-    for (const e of decodePayload(f.payload)) this.index.record(e.id, e.stream, e.version, e.position);
+    for (const e of decodePayload(f.buf.subarray(f.start, f.end))) this.index.record(e.id, e.stream, e.version, e.position);
     this.route(f, null);
   }
 
@@ -142,23 +143,22 @@ export class ParallelReplay {
     this.workers.length = 0;
   }
 
-  private route(f: Frame, type: string | null): void {
+  private route(f: FrameAt, type: string | null): void {
     if (this.failure) return;
     if (!this.lanes) {
-      // The payload is a view of the log's read buffer, which the next segment overwrites.
-      this.sample.push({ firstPosition: f.firstPosition, count: f.count, payload: Buffer.from(f.payload) });
+      // The frame is a view of the log's read buffer, which the next segment overwrites.
+      this.sample.push({ type, payload: Buffer.from(f.buf.subarray(f.start, f.end)) });
       if (this.sample.length >= SAMPLE_FRAMES) this.share();
       return;
     }
-    for (const lane of type === null ? this.lanes : this.lanesFor(type)) this.append(lane, f.payload);
+    for (const lane of type === null ? this.lanes : this.lanesFor(type)) this.append(lane, f.buf, f.start, f.end);
   }
 
   /** Shares the read models out by the sample's events, starts the lanes, and routes the sample. */
   private share(): void {
     const load = new Map(this.projections.map((p) => [p.name, 0]));
-    for (const f of this.sample) {
-      const type = f.count === 1 ? peekHead(f.payload)?.type : undefined;
-      const types = type !== undefined ? [type] : decodePayload(f.payload).map((e) => e.type);
+    for (const { type, payload } of this.sample) {
+      const types = type !== null ? [type] : decodePayload(payload).map((e) => e.type);
       for (const t of types) for (const p of this.projections) if (handles(p, t)) load.set(p.name, load.get(p.name)! + 1);
     }
     const groups = partition(load, this.workers.length);
@@ -169,10 +169,11 @@ export class ParallelReplay {
       const share = total === 0 ? 1 / groups.length : names.reduce((n, name) => n + load.get(name)!, 0) / total;
       return this.lane(this.workers[i]!, names, Math.floor(this.room * share));
     });
-    const sample = this.sample.splice(0);
-    for (const f of sample) {
-      const type = f.count === 1 ? peekHead(f.payload)?.type : undefined;
-      this.route(f, type ?? null);
+    const at = newFrameAt();
+    for (const { type, payload } of this.sample.splice(0)) {
+      at.buf = payload;
+      at.end = payload.length;
+      this.route(at, type);
     }
   }
 
@@ -204,12 +205,12 @@ export class ParallelReplay {
     return lanes;
   }
 
-  private append(lane: Lane, payload: Buffer): void {
-    const need = 4 + payload.length;
+  private append(lane: Lane, buf: Buffer, start: number, end: number): void {
+    const need = 4 + end - start;
     if (lane.buffer && lane.length + need > lane.buffer.length) this.flush(lane);
     if (!lane.buffer) lane.buffer = Buffer.from(new ArrayBuffer(Math.max(BATCH_BYTES, need)));
-    lane.buffer.writeUInt32LE(payload.length, lane.length);
-    payload.copy(lane.buffer, lane.length + 4);
+    lane.buffer.writeUInt32LE(end - start, lane.length);
+    buf.copy(lane.buffer, lane.length + 4, start, end);
     lane.length += need;
   }
 

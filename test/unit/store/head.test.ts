@@ -1,10 +1,10 @@
-// Reading an event's type, or its whole head (id, stream, version, position, type), from its
-// payload without decoding it: a rebuild of one read model skips the frames of types it does not
-// handle, and a replay indexes and routes most events from their heads. Neither may ever misread;
-// when they cannot read plainly they say so (null) and the frame is decoded.
+// Reading an event's head (id, stream, version, position, type) from its payload without decoding
+// it: a replay indexes and routes most events from their heads, and a rebuild of one read model
+// skips the frames of types it does not handle. It may never misread; when it cannot read plainly
+// it says so and the frame is decoded.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { peekHead, peekType } from '../../../server/store/eventStore';
+import { newHead, peekHead, readHead, TypeNames } from '../../../server/store/head';
 import { isGeneratedId } from '../../../server/store/streamIndex';
 import type { EventEnvelope } from '../../../shared/events';
 
@@ -23,36 +23,6 @@ const envelope = (over: Partial<EventEnvelope> = {}): EventEnvelope => ({
 });
 const payload = (e: EventEnvelope): Buffer => Buffer.from(JSON.stringify([e]));
 
-describe('peekType', () => {
-  it("reads a one-event payload's type as the store writes it", () => {
-    assert.equal(peekType(payload(envelope())), 'note.added');
-    assert.equal(peekType(payload(envelope({ type: 'hive.cell.créé' }))), 'hive.cell.créé');
-  });
-
-  it('is not fooled by a "type" inside the data, or by ids and streams that look like keys', () => {
-    assert.equal(peekType(payload(envelope({ data: { type: 'decoy', nested: { type: 'deeper' } } }))), 'note.added');
-    assert.equal(peekType(payload(envelope({ id: ',"type":"decoy', stream: '","type":"x' }))), 'note.added');
-  });
-
-  it("gives up (null) on a type it would have to unescape, and on a payload not in the writer's shape", () => {
-    assert.equal(peekType(payload(envelope({ type: 'say "hi"' }))), null);
-    assert.equal(peekType(Buffer.from('[{"kind":"note.added"}]')), null);
-  });
-
-  it('names the right type or none, for any envelope', () => {
-    fc.assert(
-      fc.property(fc.string(), fc.string(), fc.string(), fc.jsonValue(), (id, stream, type, data) => {
-        const e = envelope({ id, stream, type, data });
-        const seen = peekType(payload(e));
-        assert.ok(seen === null || seen === type, `peeked ${JSON.stringify(seen)} for type ${JSON.stringify(type)}`);
-        // JSON.stringify escapes quotes, backslashes and control characters; anything else is read.
-        if (!/["\\\u0000-\u001f]/.test(type)) assert.equal(seen, type, 'a plain type is always read');
-      }),
-      { numRuns: 500 },
-    );
-  });
-});
-
 const head = (e: EventEnvelope) => ({ id: isGeneratedId(e.id) ? null : e.id, stream: e.stream, version: e.version, position: e.position, type: e.type });
 
 describe('peekHead', () => {
@@ -66,6 +36,12 @@ describe('peekHead', () => {
     assert.equal(peekHead(payload(envelope({ id: 'evt_0f9c2d4e-5b1a-4c3e-9d7f-2a6b8c0e1f3a' })))!.id, null);
     assert.equal(peekHead(payload(envelope({ id: 'evt-not-the-prefix' })))!.id, 'evt-not-the-prefix');
     assert.equal(peekHead(payload(envelope({ id: 'ev' })))!.id, 'ev');
+  });
+
+  it('is not fooled by a "type" inside the data, or by ids and streams that look like keys', () => {
+    assert.equal(peekHead(payload(envelope({ data: { type: 'decoy', nested: { type: 'deeper' } } })))!.type, 'note.added');
+    const e = envelope({ id: ',"type":"decoy', stream: '","version":9,"position":9,"type":"x' });
+    assert.equal(peekHead(payload(e)), null, 'the quotes in them are escaped, so they are not read');
   });
 
   it('gives up (null) on strings it would have to unescape, and on other shapes', () => {
@@ -88,5 +64,47 @@ describe('peekHead', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('readHead', () => {
+  it('reads a head where the payload lies inside a larger buffer, as offsets into it', () => {
+    const e = envelope({ id: 'mail:inbox:m1', stream: 'tâche-ü', version: 7, position: 42, type: 'mailbox.sent' });
+    const p = payload(e);
+    const buf = Buffer.concat([Buffer.from('x'.repeat(13)), p, Buffer.from('[{"id":"after"')]);
+    const h = newHead();
+    assert.equal(readHead(buf, 13, 13 + p.length, h), true);
+    assert.equal(buf.toString('utf8', h.idStart, h.idEnd), 'mail:inbox:m1');
+    assert.equal(buf.toString('utf8', h.streamStart, h.streamEnd), 'tâche-ü');
+    assert.equal(buf.toString('utf8', h.typeStart, h.typeEnd), 'mailbox.sent');
+    assert.deepEqual([h.version, h.position], [7, 42]);
+  });
+
+  it('does not read past the end it is given', () => {
+    const p = payload(envelope());
+    const typeEnd = p.indexOf('","ts"');
+    const h = newHead();
+    assert.equal(readHead(p, 0, typeEnd, h), false, 'the closing quote of the type lies beyond the end');
+    assert.equal(readHead(p, 0, typeEnd + 1, h), true);
+  });
+
+  it('marks an id the store generated as not read (idStart -1)', () => {
+    const p = payload(envelope({ id: 'evt_42' }));
+    const h = newHead();
+    assert.equal(readHead(p, 0, p.length, h), true);
+    assert.equal(h.idStart, -1);
+  });
+});
+
+describe('TypeNames', () => {
+  it('gives each head its own type, however the types repeat and interleave', () => {
+    const types = new TypeNames();
+    const h = newHead();
+    const seen = ['a.one', 'b.two', 'a.one', 'hive.cell.créé', 'b.two'].map((type) => {
+      const p = payload(envelope({ type }));
+      assert.ok(readHead(p, 0, p.length, h));
+      return types.of(p, h);
+    });
+    assert.deepEqual(seen, ['a.one', 'b.two', 'a.one', 'hive.cell.créé', 'b.two']);
   });
 });
