@@ -7,28 +7,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { LogPoint } from './segmentLog';
-import type { StreamIndexSnapshot } from './streamIndex';
+import { StreamIndex, type StreamIndexSnapshot } from './streamIndex';
 
 const MAGIC = 'APSNAP01';
 const NAME_RE = /^snapshot-(\d{20})\.bin$/;
 
 export interface SnapshotHeader {
-  format: 1;
+  /** 2: the index is StreamIndex.toBytes(); 1 (read, no longer written): the index as JSON pairs. */
+  format: 1 | 2;
   point: LogPoint;
   createdAt: string;
   projections: Record<string, number>;
 }
 
+/** A snapshot as written: its stream index as StreamIndex.toBytes() made it when it was taken. */
 export interface Snapshot {
   header: SnapshotHeader;
-  index: StreamIndexSnapshot;
+  index: Uint8Array;
+  db: Uint8Array;
+}
+
+/** A snapshot as read back. */
+export interface StoredSnapshot {
+  header: SnapshotHeader;
+  index: StreamIndex;
   db: Uint8Array;
 }
 
 // Layout: magic(8) · headerLen u32 · indexLen u32 · dbLen u32 · crc32(all after this field) u32 · header · index · db
 function encode(snap: Snapshot): Buffer[] {
   const header = Buffer.from(JSON.stringify(snap.header));
-  const index = Buffer.from(JSON.stringify(snap.index));
+  const index = Buffer.from(snap.index.buffer, snap.index.byteOffset, snap.index.byteLength);
   const db = Buffer.from(snap.db.buffer, snap.db.byteOffset, snap.db.byteLength);
   const lens = Buffer.alloc(16);
   lens.writeUInt32LE(header.length, 0);
@@ -125,7 +134,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export function readSnapshot(file: string): Snapshot | { error: string } {
+export function readSnapshot(file: string): StoredSnapshot | { error: string } {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
@@ -141,7 +150,9 @@ export function readSnapshot(file: string): Snapshot | { error: string } {
   if (crc32(body) !== buf.readUInt32LE(20)) return { error: 'snapshot checksum mismatch' };
   try {
     const header = JSON.parse(body.toString('utf8', 0, hl)) as SnapshotHeader;
-    const index = JSON.parse(body.toString('utf8', hl, hl + il)) as StreamIndexSnapshot;
+    const stored = body.subarray(hl, hl + il);
+    // A snapshot of the first format is read as well: the next one is written in the second.
+    const index = header.format === 1 ? StreamIndex.from(JSON.parse(stored.toString('utf8')) as StreamIndexSnapshot) : StreamIndex.fromBytes(stored);
     const db = new Uint8Array(body.buffer, body.byteOffset + hl + il, dl);
     return { header, index, db };
   } catch (e) {

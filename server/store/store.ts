@@ -11,7 +11,7 @@ import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
 import { FRAME_HEADER_SIZE, newFrameAt, type FrameAt } from './framing';
 import { bytesToScan, SegmentLog } from './segmentLog';
-import { listSnapshots, readSnapshot, removeStaleTemporaries, snapshotAnchors, writeSnapshot, writeSnapshotInBackground, type Snapshot } from './snapshot';
+import { listSnapshots, readSnapshot, removeStaleTemporaries, snapshotAnchors, writeSnapshot, writeSnapshotInBackground, type Snapshot, type StoredSnapshot } from './snapshot';
 import { ParallelReplay, workersFor, type ReplayWorkers } from './replay/coordinator';
 import { describeFold, foldLog, type FoldLimit, type Folded } from './replay/fold';
 import { ReplayJobs, type FoldJob, type ReplayJobOptions } from './replay/jobs';
@@ -101,7 +101,7 @@ export class Store {
     const SQL = await loadSqlJs();
     const snapDir = path.join(opts.dir, 'snapshots');
     removeStaleTemporaries(snapDir);
-    let snap: Snapshot | null = null;
+    let snap: StoredSnapshot | null = null;
     for (const file of opts.ignoreSnapshots ? [] : listSnapshots(snapDir)) {
       const s = readSnapshot(file);
       if ('error' in s) {
@@ -121,7 +121,7 @@ export class Store {
       if (store) return store;
     }
     const db = snap ? new SQL.Database(snap.db) : emptyDatabase(SQL, replayRoom(logBytes));
-    const index = snap ? StreamIndex.from(snap.index) : new StreamIndex();
+    const index = snap ? snap.index : new StreamIndex();
     const engine = new ProjectionEngine(db, opts.onProjectionError);
     const rebuilt = opts.projections.filter((p) => engine.register(p)).map((p) => p.name);
     const resumeAt = snap?.header.point.position ?? 0;
@@ -343,8 +343,8 @@ export class Store {
     for (const p of this.engine.status()) projections[p.name] = p.version;
     this.engine.persistCheckpoints();
     const snap: Snapshot = {
-      header: { format: 1, point, createdAt: new Date().toISOString(), projections },
-      index: this.events.index.toJSON(),
+      header: { format: 2, point, createdAt: new Date().toISOString(), projections },
+      index: this.events.index.toBytes(),
       // sql.js (1.16 on) exports through the backup API straight into the returned buffer and
       // leaves the database open, so the projections' prepared statements stay valid.
       db: this.db.export(),

@@ -21,8 +21,10 @@ export interface StreamIndexSnapshot {
 }
 
 export class StreamIndex {
-  private readonly versions = new BytesMap();
-  private readonly ids = new BytesMap();
+  constructor(
+    private readonly versions = new BytesMap(),
+    private readonly ids = new BytesMap(),
+  ) {}
 
   version(stream: string): number {
     return this.versions.get(stream) ?? 0;
@@ -52,6 +54,23 @@ export class StreamIndex {
     return { versions: [...this.versions.entries()], ids: [...this.ids.entries()] };
   }
 
+  /** For snapshots: the versions' map, then the ids' (bytesMap.ts), after the first one's length. */
+  toBytes(): Buffer {
+    const versions = this.versions.toBytes();
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(versions.length);
+    return Buffer.concat([length, versions, this.ids.toBytes()]);
+  }
+
+  /** The index `toBytes` wrote; throws on bytes that are not one. */
+  static fromBytes(bytes: Uint8Array): StreamIndex {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const length = buf.length >= 4 ? buf.readUInt32LE(0) : Number.POSITIVE_INFINITY;
+    if (4 + length > buf.length) throw new Error('stored index is cut short');
+    return new StreamIndex(BytesMap.fromBytes(buf.subarray(4, 4 + length)), BytesMap.fromBytes(buf.subarray(4 + length)));
+  }
+
+  /** The index as snapshots of the first format held it (JSON pairs). */
   static from(snapshot: StreamIndexSnapshot): StreamIndex {
     const index = new StreamIndex();
     for (const [stream, version] of snapshot.versions) index.versions.set(stream, version);

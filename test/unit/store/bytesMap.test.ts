@@ -64,6 +64,39 @@ describe('BytesMap', () => {
     assert.equal(i, n);
   });
 
+  it('comes back from its bytes (as snapshots store it) answering the same, and goes on growing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyKey, fc.integer({ min: 0, max: 2 ** 40 }))), fc.array(fc.tuple(anyKey, fc.nat())), (before, after) => {
+        const map = new BytesMap();
+        const model = new Map<string, number>();
+        for (const [k, v] of before) {
+          map.set(k, v);
+          model.set(k, v);
+        }
+        const back = BytesMap.fromBytes(map.toBytes());
+        for (const [k, v] of after) {
+          back.set(k, v);
+          model.set(k, v);
+        }
+        assert.equal(back.size, model.size);
+        for (const k of model.keys()) assert.equal(back.get(k), model.get(k), JSON.stringify(k));
+        assert.deepEqual(new Map(back.entries()), model);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses bytes that are not a stored map, or one cut short', () => {
+    const map = new BytesMap();
+    for (let i = 0; i < 100; i++) map.set(`stream-${i}`, i);
+    const bytes = map.toBytes();
+    assert.throws(() => BytesMap.fromBytes(Buffer.from('not a map at all')), /not a stored map/);
+    assert.throws(() => BytesMap.fromBytes(bytes.subarray(0, bytes.length - 700)), /cut short/);
+    const altered = Buffer.from(bytes);
+    altered.writeInt32LE(999, 16 + 100 * 4); // the first key's length
+    assert.throws(() => BytesMap.fromBytes(altered), /do not add up|cut short/);
+  });
+
   it('takes long keys, and numbers up to 2^53', () => {
     const map = new BytesMap();
     const long = 'é'.repeat(5000);

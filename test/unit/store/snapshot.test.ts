@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import { Mailboxes, primitiveProjections } from '../../../server/store';
 import { listSnapshots, readSnapshot, removeStaleTemporaries } from '../../../server/store/snapshot';
@@ -25,8 +26,44 @@ function flipByteIn(file: string, at: number): void {
   fs.writeFileSync(file, buf);
 }
 
+/** Rewrites a snapshot in the first format, whose index was JSON pairs, as earlier versions wrote it. */
+function rewriteInFirstFormat(file: string): void {
+  const snap = readSnapshot(file);
+  if ('error' in snap) throw new Error(snap.error);
+  const header = Buffer.from(JSON.stringify({ ...snap.header, format: 1 }));
+  const index = Buffer.from(JSON.stringify(snap.index.toJSON()));
+  const body = Buffer.concat([header, index, snap.db]);
+  const lens = Buffer.alloc(16);
+  [header.length, index.length, snap.db.length, crc32(body)].forEach((n, i) => lens.writeUInt32LE(n, i * 4));
+  fs.writeFileSync(file, Buffer.concat([Buffer.from('APSNAP01'), lens, body]));
+}
+
 describe('snapshots', () => {
   after(cleanTempDirs);
+
+  it('are still read when an earlier version wrote them (index as JSON), and the next one is written anew', async () => {
+    const dir = tempDir();
+    let store = await openStore(dir, projections());
+    await addNotes(store, 1, 12);
+    await store.events.append('inbox', [{ id: 'mail:inbox:1', type: 'note.added', data: { id: 'm1', text: 'hello' } }], 'any', meta);
+    const head = store.head;
+    const live = dumpTables(store, { withCheckpoints: true });
+    store.close();
+    const [file] = listSnapshots(snapDir(dir));
+    rewriteInFirstFormat(file!);
+    store = await openStore(dir, projections());
+    assert.deepEqual([store.opened.fromSnapshot, store.opened.replayed], [head, 0]);
+    assert.deepEqual(dumpTables(store, { withCheckpoints: true }), live);
+    assert.equal(store.events.version('note-12'), 2, 'versions came back');
+    const retry = await store.events.append('inbox', [{ id: 'mail:inbox:1', type: 'note.added', data: { id: 'm1', text: 'hello' } }], 'any', meta);
+    assert.equal(retry.duplicate, true, 'and the ids a caller chose: a retry is recognised');
+    await addNotes(store, 13, 13);
+    store.close();
+    const again = readSnapshot(listSnapshots(snapDir(dir))[0]!);
+    assert.ok(!('error' in again));
+    assert.equal(again.header.format, 2);
+    assert.equal(again.index.positionOf('mail:inbox:1'), head);
+  });
 
   it('reopens from a snapshot by replaying only the tail, to the same read models and head', async () => {
     const dir = tempDir();
