@@ -8,7 +8,7 @@ import type { AppendResult } from '../../shared/protocol';
 import { checkExpectedVersion } from './expectedVersion';
 import { FRAME_HEADER_SIZE, MAX_PAYLOAD } from './framing';
 import type { Frame, SegmentLog } from './segmentLog';
-import { peekHead } from './head';
+import { newHead, readHead, sameBytes } from './head';
 import { GENERATED_ID_PREFIX, isGeneratedId, StreamIndex } from './streamIndex';
 
 export interface AppendOp {
@@ -239,12 +239,13 @@ export class EventStore {
     // none needs no read at all, and the read ends at its last event rather than the log's.
     const last = opts.stream === undefined ? Number.POSITIVE_INFINITY : this.index.version(opts.stream);
     if (last === 0) return out;
-    this.log.read(from, (frame) => {
-      // An event of another stream is recognised by its head and not decoded: a stream's events
-      // are few among a long log's.
-      const head = opts.stream !== undefined && frame.count === 1 ? peekHead(frame.payload) : null;
-      if (head && head.stream !== opts.stream) return head.position <= to;
-      for (const e of decodePayload(frame.payload)) {
+    const wanted = opts.stream === undefined ? null : Buffer.from(opts.stream);
+    const head = newHead();
+    this.log.read(from, ({ buf, start, end, count }) => {
+      // An event of another stream is recognised by its head, read in place, and not decoded: a
+      // stream's events are few among a long log's.
+      if (wanted && count === 1 && readHead(buf, start, end, head) && !sameBytes(buf, head.streamStart, head.streamEnd, wanted)) return head.position <= to;
+      for (const e of decodePayload(buf.subarray(start, end))) {
         if (e.position < from) continue;
         if (e.position > to || out.length >= limit) return false;
         if (opts.stream === undefined) out.push(e);

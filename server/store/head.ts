@@ -5,7 +5,7 @@
 // Payloads are `JSON.stringify` of envelopes whose first five keys come in the writer's order
 // (eventStore.ts), and a string value holds no unescaped quote, so the head is read by matching
 // the keys in turn. Anything else (another shape, a string that would need unescaping) is said
-// plainly — the caller decodes the payload instead. Neither may ever misread.
+// plainly — the caller decodes the payload instead. It may never misread.
 import { BytesMap } from './bytesMap';
 import { GENERATED_ID_PREFIX } from './streamIndex';
 
@@ -26,16 +26,6 @@ export interface HeadAt {
 }
 
 export const newHead = (): HeadAt => ({ idStart: -1, idEnd: -1, streamStart: 0, streamEnd: 0, version: 0, position: 0, typeStart: 0, typeEnd: 0 });
-
-/** An event's head as strings. */
-export interface EventHead {
-  /** Null for an id the store generated (see HeadAt). */
-  id: string | null;
-  stream: string;
-  version: number;
-  position: number;
-  type: string;
-}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -105,26 +95,11 @@ export function readHead(buf: Buffer, start: number, end: number, into: HeadAt):
   return true;
 }
 
-/** Buffer's UTF-8 decoder without toString's argument checks (it is on every Buffer, if undocumented). */
-const utf8Slice: (this: Buffer, start: number, end: number) => string =
-  (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string }).utf8Slice ??
-  function (this: Buffer, start: number, end: number): string {
-    return this.toString('utf8', start, end);
-  };
-
-const scratch = newHead();
-
-/** The head of a one-event payload as strings, or null when it cannot be read that way. */
-export function peekHead(payload: Buffer): EventHead | null {
-  if (!readHead(payload, 0, payload.length, scratch)) return null;
-  const h = scratch;
-  return {
-    id: h.idStart < 0 ? null : utf8Slice.call(payload, h.idStart, h.idEnd),
-    stream: utf8Slice.call(payload, h.streamStart, h.streamEnd),
-    version: h.version,
-    position: h.position,
-    type: utf8Slice.call(payload, h.typeStart, h.typeEnd),
-  };
+/** Whether `buf[start, end)` holds exactly the bytes of `key` (a stream name, say). */
+export function sameBytes(buf: Buffer, start: number, end: number, key: Buffer): boolean {
+  if (end - start !== key.length) return false;
+  for (let i = 0; i < key.length; i++) if (buf[start + i] !== key[i]) return false;
+  return true;
 }
 
 /**
@@ -139,7 +114,7 @@ export class TypeNames {
   of(buf: Buffer, head: HeadAt): string {
     const known = this.ids.getBytes(buf, head.typeStart, head.typeEnd);
     if (known !== undefined) return this.names[known]!;
-    const name = utf8Slice.call(buf, head.typeStart, head.typeEnd);
+    const name = buf.toString('utf8', head.typeStart, head.typeEnd);
     this.ids.setBytes(buf, head.typeStart, head.typeEnd, this.names.length);
     this.names.push(name);
     return name;

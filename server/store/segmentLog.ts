@@ -318,8 +318,8 @@ export class SegmentLog {
     }
   }
 
-  /** Reads committed frames in order, starting with the one that holds `fromPosition`. */
-  read(fromPosition: number, onFrame: (frame: Frame) => boolean | void): void {
+  /** Reads committed frames in order, starting with the one that holds `fromPosition` (see `readFrames`). */
+  read(fromPosition: number, onFrame: (frame: FrameAt) => boolean | void): void {
     readFrames(this.source(), fromPosition, onFrame);
   }
 
@@ -558,10 +558,11 @@ export function verifyLog(source: LogSource, anchors: Array<{ position: number; 
     headHash: hash.toString('hex'),
     problem: { position: expected, segment, offset, reason },
   });
+  const reader = new SegmentReader();
   for (const seg of segments) {
     let buf: Buffer;
     try {
-      buf = fs.readFileSync(path.join(dir, seg.name));
+      buf = reader.readAll(path.join(dir, seg.name));
     } catch {
       return fail(seg.name, 0, 'segment file is missing');
     }
@@ -601,32 +602,31 @@ export function verifyLog(source: LogSource, anchors: Array<{ position: number; 
 
 /**
  * Reads the frames of `source` in order, from the one that holds `fromPosition` up to its head;
- * `onFrame` returning false stops the read. Read-only: any thread may call it while the host
- * appends, since the frames up to `head` never change.
+ * `onFrame` returning false stops the read. The frame passed is reused for the next one: copy
+ * what must outlive the call. Read-only: any thread may call it while the host appends, since the
+ * frames up to `head` never change.
  */
-export function readFrames(source: LogSource, fromPosition: number, onFrame: (frame: Frame) => boolean | void): void {
+export function readFrames(source: LogSource, fromPosition: number, onFrame: (frame: FrameAt) => boolean | void): void {
   const { dir, segments, head } = source;
   if (fromPosition > head) return;
   let start = 0;
   for (let i = 0; i < segments.length; i++) {
     if (segments[i]!.firstPosition <= fromPosition) start = i;
   }
+  const at = newFrameAt();
+  const reader = new SegmentReader();
   for (let i = start; i < segments.length; i++) {
-    const buf = fs.readFileSync(path.join(dir, segments[i]!.name));
-    let offset = SEGMENT_HEADER_SIZE;
-    for (;;) {
-      const f = decodeFrame(buf, offset);
-      if (f.kind !== 'frame') break;
-      offset += f.size;
-      if (f.firstPosition > head) return;
-      if (f.firstPosition + f.count - 1 < fromPosition) continue;
-      if (onFrame({ firstPosition: f.firstPosition, count: f.count, payload: f.payload }) === false) return;
+    const buf = reader.readAll(path.join(dir, segments[i]!.name));
+    for (let offset = SEGMENT_HEADER_SIZE; checkFrame(buf, offset, at) === null; offset = at.end) {
+      if (at.firstPosition > head) return;
+      if (at.firstPosition + at.count - 1 < fromPosition) continue;
+      if (onFrame(at) === false) return;
     }
   }
 }
 
 /**
- * Reads segments for the recovery scan into one buffer, reused from segment to segment: a fresh
+ * Reads segments for a scan into one buffer, reused from segment to segment: a fresh
  * 64 MiB buffer per segment cost the kernel a page fault and a zeroed page for every 4 KiB, about
  * a sixth of a second for a million events, and left the collector large buffers to free.
  */
@@ -655,14 +655,36 @@ class SegmentReader {
       fs.closeSync(fd);
     }
   }
+
+  /**
+   * A whole segment, valid until the next read, for a reader beside the writer: the writer may
+   * cut the preallocated zeros off a segment it seals meanwhile, so a file that ends early is read
+   * as far as it goes (its frames up to the head are all there).
+   */
+  readAll(file: string): Buffer {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (!this.buffer || this.buffer.length < size) this.buffer = Buffer.allocUnsafe(size);
+      return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, false));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 }
 
-function readAt(fd: number, buf: Buffer, start: number, end: number): void {
-  for (let at = start; at < end; ) {
+/** Reads `[start, end)` of the file into the same bytes of `buf`; the end reached (early only when `mustFill` is false). */
+function readAt(fd: number, buf: Buffer, start: number, end: number, mustFill = true): number {
+  let at = start;
+  while (at < end) {
     const n = fs.readSync(fd, buf, at, end - at, at);
-    if (n === 0) throw new Error(`segment shrank while being read (at byte ${at})`);
+    if (n === 0) {
+      if (mustFill) throw new Error(`segment shrank while being read (at byte ${at})`);
+      break;
+    }
     at += n;
   }
+  return at;
 }
 
 function fsyncDir(dir: string): void {

@@ -9,7 +9,7 @@ import { decodePayload, EventStore } from './eventStore';
 import { newHead, readHead, TypeNames } from './head';
 import type { Projection } from './projection';
 import { ProjectionEngine, type ProjectionStatus } from './projectionEngine';
-import { FRAME_HEADER_SIZE, newFrameAt, type FrameAt } from './framing';
+import { FRAME_HEADER_SIZE, type FrameAt } from './framing';
 import { bytesToScan, SegmentLog } from './segmentLog';
 import { listSnapshots, readSnapshot, removeStaleTemporaries, snapshotAnchors, writeSnapshot, writeSnapshotInBackground, type Snapshot, type StoredSnapshot } from './snapshot';
 import { ParallelReplay, workersFor, type ReplayWorkers } from './replay/coordinator';
@@ -176,15 +176,14 @@ export class Store {
       let skipped = 0;
       // Up to the snapshot only the projections being rebuilt need events, and most of the log
       // is of types they do not handle: those frames are recognised by their type and not decoded.
-      const at = newFrameAt();
-      log.read(engine.lowestPosition() + 1, ({ firstPosition, count, payload }) => {
-        if (count === 1 && firstPosition <= resumeAt && readHead(payload, 0, payload.length, head) && !engine.wants(types.of(payload, head), firstPosition)) {
-          progress?.read(FRAME_HEADER_SIZE + payload.length);
+      log.read(engine.lowestPosition() + 1, (frame) => {
+        const { buf, start, end, firstPosition } = frame;
+        if (frame.count === 1 && firstPosition <= resumeAt && readHead(buf, start, end, head) && !engine.wants(types.of(buf, head), firstPosition)) {
+          progress?.read(FRAME_HEADER_SIZE + end - start);
           if (++skipped % 1024 === 0) progress?.tick(replayed);
           return;
         }
-        Object.assign(at, { buf: payload, start: 0, end: payload.length, firstPosition, count });
-        feed(at);
+        feed(frame);
       });
     }
     if (chunk.length) {

@@ -39,8 +39,8 @@ export function foldLog(SQL: SqlJsStatic, projections: readonly Projection[], so
   let chunk: EventEnvelope[] = [];
   let position = 0;
   let ts: string | null = null;
-  readFrames(source, 1, (frame) => {
-    for (const e of decodePayload(frame.payload)) {
+  readFrames(source, 1, ({ buf, start, end }) => {
+    for (const e of decodePayload(buf.subarray(start, end))) {
       if (e.position > to || Date.parse(e.ts) > atMs) return false;
       chunk.push(e);
       position = e.position;

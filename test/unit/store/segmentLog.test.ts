@@ -13,7 +13,7 @@ function payload(n: number, size = 40): Buffer {
 function readAll(log: SegmentLog, from = 1): Frame[] {
   const out: Frame[] = [];
   log.read(from, (f) => {
-    out.push({ ...f, payload: Buffer.from(f.payload) });
+    out.push({ firstPosition: f.firstPosition, count: f.count, payload: Buffer.from(f.buf.subarray(f.start, f.end)) });
   });
   return out;
 }
