@@ -39,6 +39,9 @@ export class BytesMap {
   private count = 0;
   private readonly odd = new Map<string, number>();
   private scratch = Buffer.allocUnsafe(256);
+  /** The key the scratch buffer holds (encode), and its length there. */
+  private encoded: string | null = null;
+  private encodedLength = -1;
   private seed = randomSeed();
 
   get size(): number {
@@ -59,18 +62,14 @@ export class BytesMap {
   }
 
   get(key: string): number | undefined {
-    if (!isWellFormed(key)) return this.odd.get(key);
     const n = this.encode(key); // first: it may replace the scratch buffer
-    return this.getBytes(this.scratch, 0, n);
+    return n < 0 ? this.odd.get(key) : this.getBytes(this.scratch, 0, n);
   }
 
   set(key: string, value: number): void {
-    if (!isWellFormed(key)) {
-      this.odd.set(key, value);
-      return;
-    }
     const n = this.encode(key); // first: it may replace the scratch buffer
-    this.setBytes(this.scratch, 0, n, value);
+    if (n < 0) this.odd.set(key, value);
+    else this.setBytes(this.scratch, 0, n, value);
   }
 
   /** Every key and value, in the order the keys were first set (those with lone surrogates last). */
@@ -137,11 +136,22 @@ export class BytesMap {
     return map;
   }
 
-  /** `key` as UTF-8 at the start of the scratch buffer; its length in bytes. */
+  /**
+   * `key` as UTF-8 at the start of the scratch buffer; its length in bytes, or -1 for a key with a
+   * lone surrogate. An append asks for its stream's version and then records it: the second call
+   * finds the key already there.
+   */
   private encode(key: string): number {
-    // A UTF-16 code unit takes at most 3 bytes of UTF-8: with that much room nothing is cut off.
-    if (this.scratch.length < key.length * 3) this.scratch = Buffer.allocUnsafe(key.length * 3);
-    return this.scratch.write(key, 0, 'utf8');
+    if (key === this.encoded) return this.encodedLength;
+    let n = -1;
+    if (isWellFormed(key)) {
+      // A UTF-16 code unit takes at most 3 bytes of UTF-8: with that much room nothing is cut off.
+      if (this.scratch.length < key.length * 3) this.scratch = Buffer.allocUnsafe(key.length * 3);
+      n = this.scratch.write(key, 0, 'utf8');
+    }
+    this.encoded = key;
+    this.encodedLength = n;
+    return n;
   }
 
   /** The entry holding these bytes, or -1. */

@@ -134,7 +134,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export function readSnapshot(file: string): StoredSnapshot | { error: string } {
+/** A snapshot file whose checksum holds, with its header read and its index still as stored. */
+function readChecked(file: string): { header: SnapshotHeader; index: Buffer; db: Uint8Array } | { error: string } {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
@@ -150,11 +151,19 @@ export function readSnapshot(file: string): StoredSnapshot | { error: string } {
   if (crc32(body) !== buf.readUInt32LE(20)) return { error: 'snapshot checksum mismatch' };
   try {
     const header = JSON.parse(body.toString('utf8', 0, hl)) as SnapshotHeader;
-    const stored = body.subarray(hl, hl + il);
+    return { header, index: body.subarray(hl, hl + il), db: new Uint8Array(body.buffer, body.byteOffset + hl + il, dl) };
+  } catch (e) {
+    return { error: `snapshot is unreadable: ${(e as Error).message}` };
+  }
+}
+
+export function readSnapshot(file: string): StoredSnapshot | { error: string } {
+  const s = readChecked(file);
+  if ('error' in s) return s;
+  try {
     // A snapshot of the first format is read as well: the next one is written in the second.
-    const index = header.format === 1 ? StreamIndex.from(JSON.parse(stored.toString('utf8')) as StreamIndexSnapshot) : StreamIndex.fromBytes(stored);
-    const db = new Uint8Array(body.buffer, body.byteOffset + hl + il, dl);
-    return { header, index, db };
+    const index = s.header.format === 1 ? StreamIndex.from(JSON.parse(s.index.toString('utf8')) as StreamIndexSnapshot) : StreamIndex.fromBytes(s.index);
+    return { header: s.header, index, db: s.db };
   } catch (e) {
     return { error: `snapshot is unreadable: ${(e as Error).message}` };
   }
@@ -167,7 +176,8 @@ export function readSnapshot(file: string): StoredSnapshot | { error: string } {
 export function snapshotAnchors(files: readonly string[]): Array<{ position: number; hash: string }> {
   const anchors: Array<{ position: number; hash: string }> = [];
   for (const f of files) {
-    const s = readSnapshot(f);
+    // Only the header is needed: the index is not rebuilt for it.
+    const s = readChecked(f);
     if (!('error' in s)) anchors.push({ position: s.header.point.position, hash: s.header.point.hash });
   }
   return anchors;
