@@ -133,12 +133,14 @@ export class Store {
     const progress = opts.onProgress ? new ProgressMeter(opts.onProgress, toRead(), opts.progressEveryMs ?? PROGRESS_EVERY_MS) : null;
     const head = newHead();
     const types = new TypeNames();
+    // An event no read model handles (much of a working log) is only read as far as its head, left
+    // in `head`: the index needs no more, and nothing is decoded.
+    const unwanted = ({ buf, start, end, count, firstPosition }: FrameAt): boolean =>
+      count === 1 && readHead(buf, start, end, head) && !engine.wants(types.of(buf, head), firstPosition);
     const feed = (frame: FrameAt): void => {
       const { buf, start, end } = frame;
       progress?.read(FRAME_HEADER_SIZE + end - start);
-      // An event no read model handles (much of a working log) is only read as far as the index
-      // needs: its head, without decoding the rest.
-      if (frame.count === 1 && readHead(buf, start, end, head) && !engine.wants(types.of(buf, head), frame.firstPosition)) {
+      if (unwanted(frame)) {
         if (head.position > resumeAt) index.recordHead(buf, head);
         if (++replayed % 1024 === 0) progress?.tick(replayed);
         return;
@@ -177,9 +179,8 @@ export class Store {
       // Up to the snapshot only the projections being rebuilt need events, and most of the log
       // is of types they do not handle: those frames are recognised by their type and not decoded.
       log.read(engine.lowestPosition() + 1, (frame) => {
-        const { buf, start, end, firstPosition } = frame;
-        if (frame.count === 1 && firstPosition <= resumeAt && readHead(buf, start, end, head) && !engine.wants(types.of(buf, head), firstPosition)) {
-          progress?.read(FRAME_HEADER_SIZE + end - start);
+        if (frame.firstPosition <= resumeAt && unwanted(frame)) {
+          progress?.read(FRAME_HEADER_SIZE + frame.end - frame.start);
           if (++skipped % 1024 === 0) progress?.tick(replayed);
           return;
         }
